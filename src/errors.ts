@@ -1,0 +1,73 @@
+/**
+ * The one error class of modelgate. Codes are API: they are documented in the README and never renamed.
+ * Each message names the offending value and ends with the fix.
+ */
+
+/** Every stable error code, with the fix that the message ends with. */
+export const ERROR_FIXES = {
+  E_INPUT: 'Pass a path to an .onnx file or the bytes of one.',
+  E_FILE_NOT_FOUND: 'Check the path; it is resolved against the current working directory.',
+  E_FILE_READ: 'Check that the file is readable and not a directory.',
+  E_FILE_TOO_LARGE: 'Store the weights as external data (onnx.save_model(..., save_as_external_data=True)).',
+  E_NOT_ONNX: 'Export the model to ONNX first (torch.onnx.export, tf2onnx, paddle2onnx); modelgate reads .onnx files only.',
+  E_ONNX_DECODE: 'The file is not a complete ONNX ModelProto: re-export it or check that it was not truncated in transfer (git LFS pointer?).',
+  E_ONNX_INVALID: 'Run onnx.checker.check_model on the file to see what the exporter wrote wrong.',
+  E_GRAPH_CYCLE: 'An ONNX graph must be acyclic; re-export the model.',
+  E_DANGLING_INPUT: 'Every node input must be a graph input, an initializer or the output of a node; re-export the model.',
+  E_EXTERNAL_DATA_PATH: 'External data must be a relative path inside the model\'s folder; move the weight file next to the model.',
+  E_EXTERNAL_DATA_MISSING: 'Copy the external weight file next to the model, under the name the model refers to.',
+  E_EXTERNAL_DATA_RANGE: 'The external weight file is shorter than the model says: re-save the model with its external data.',
+  E_SHAPE_OPTION: 'Give shapes as { inputName: [d0, d1, ...] } with positive integers and the input\'s rank.',
+  E_DIM_OPTION: 'Give dims as { symbol: positiveInteger } using the dim_param names of the model\'s inputs.',
+  E_SHAPE_INFERENCE: 'The model is inconsistent with the given input shapes; check --shape / shapes against the model\'s inputs.',
+  E_UNRESOLVED_DIM: 'Pass the symbol\'s size with dims: { NAME: value } (CLI: --dim NAME=value) or the input shape with shapes.',
+  E_CLI_USAGE: 'Run `modelgate --help` for the commands and their options.',
+} as const
+
+/** A stable error code. */
+export type ModelgateErrorCode = keyof typeof ERROR_FIXES
+
+/** Details carried by an error: the offending value and where it was found. */
+export interface ModelgateErrorDetails {
+  /** The value that was wrong (a path, a dim, an op type …). */
+  readonly value?: unknown
+  /** The file the error is about, when there is one. */
+  readonly file?: string
+  /** The node the error is about, when there is one. */
+  readonly node?: string
+  /** The underlying error, when one was caught. */
+  readonly cause?: unknown
+}
+
+/**
+ * Thrown for misuse or broken input. `name` is always `'ModelgateError'` so callers can test it without
+ * `instanceof` across module copies.
+ */
+export class ModelgateError extends Error {
+  override readonly name = 'ModelgateError'
+  /** Stable machine-readable code, see {@link ERROR_FIXES}. */
+  readonly code: ModelgateErrorCode
+  /** The value that was wrong. */
+  readonly value: unknown
+  /** The file the error is about. */
+  readonly file: string | undefined
+  /** The node the error is about. */
+  readonly node: string | undefined
+  /** How to fix it (also the last sentence of `message`). */
+  readonly fix: string
+
+  constructor(code: ModelgateErrorCode, problem: string, details: ModelgateErrorDetails = {}) {
+    const fix = ERROR_FIXES[code]
+    super(`${problem} ${fix}`, details.cause === undefined ? undefined : { cause: details.cause })
+    this.code = code
+    this.value = details.value
+    this.file = details.file
+    this.node = details.node
+    this.fix = fix
+  }
+}
+
+/** True for a {@link ModelgateError}, also one from another copy of the module. */
+export function isModelgateError(error: unknown): error is ModelgateError {
+  return error instanceof Error && error.name === 'ModelgateError' && typeof (error as { code?: unknown }).code === 'string'
+}
