@@ -107,6 +107,11 @@ export interface OpContext {
 
 /** One op's shape and cost rule. */
 export interface OpRule {
+  /**
+   * The cost formula in words, for the README's cost table: `MACs = N·Cout·Ho·Wo·Cin/g·kH·kW; FLOPs = 2·MACs + out`
+   * or `FLOPs = 4·out (neg, exp, add, div)`. Use `out` for output elements and `in` for input elements.
+   */
+  readonly formula: string
   /** Output types, by position (undefined for an output the node does not produce). */
   infer(ctx: OpContext): readonly (InferredType | undefined)[]
   /** Cost of one execution given the inferred outputs. */
