@@ -21,6 +21,7 @@ export const ERROR_FIXES = {
   E_DIM_OPTION: 'Give dims as { symbol: positiveInteger } using the dim_param names of the model\'s inputs.',
   E_SHAPE_INFERENCE: 'The model is inconsistent with the given input shapes; check --shape / shapes against the model\'s inputs.',
   E_UNRESOLVED_DIM: 'Pass the symbol\'s size with dims: { NAME: value } (CLI: --dim NAME=value) or the input shape with shapes.',
+  E_INTERNAL: 'This is a modelgate bug: please report it with the model (or the smallest model that shows it).',
   E_CLI_USAGE: 'Run `modelgate --help` for the commands and their options.',
 } as const
 

@@ -18,7 +18,9 @@ export type TensorPayload =
   | { readonly kind: 'file'; readonly encoding: PayloadEncoding; readonly offset: number; readonly length: number }
   /** Bytes in an external data file, already checked to lie inside the model's folder. */
   | { readonly kind: 'external'; readonly path: string; readonly location: string; readonly offset: number; readonly length: number }
-  /** No elements stored (an empty tensor, or string data). */
+  /** The elements of a string tensor. */
+  | { readonly kind: 'strings'; readonly values: readonly string[] }
+  /** No elements stored (an empty tensor). */
   | { readonly kind: 'none' }
 
 /** A constant tensor: an initializer or a Constant node's payload. */

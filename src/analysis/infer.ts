@@ -1,0 +1,315 @@
+/**
+ * Shape inference over a whole model: every tensor of the main graph gets dtype and dims (symbolic where the
+ * model leaves them free), every node its cost from the op registry. Subgraphs (If/Loop/Scan) and model-local
+ * functions are inferred in their own scopes. Unknown ops are recorded, never counted as zero silently.
+ */
+import { ModelgateError, isModelgateError } from '../errors.js'
+import { decodeElements } from '../onnx/tensor-data.js'
+import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, ValueType } from '../onnx/types.js'
+import { createOpContext, nodeLabel, type InferenceServices } from './context.js'
+import { dimAdd, dimMax, symbolDim, type Dim } from './dims.js'
+import { topologicalOrder } from './graph-order.js'
+import { findOpRule } from './ops/index.js'
+import { MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type SubgraphResult, type TensorType } from './types.js'
+import type { TensorPayload } from '../onnx/types.js'
+
+/** What the caller knows about the inputs. */
+export interface InferOptions {
+  /** Input name → concrete dims. */
+  readonly shapes?: Readonly<Record<string, readonly number[]>> | undefined
+  /** dim_param symbol → size. */
+  readonly dims?: Readonly<Record<string, number>> | undefined
+  /** Input name → values of a small shape-computing input (row-major). */
+  readonly inputValues?: Readonly<Record<string, readonly number[]>> | undefined
+}
+
+/** One executed node of the main graph. */
+export interface NodeRecord {
+  readonly node: OnnxNode
+  readonly inputs: readonly (InferredType | undefined)[]
+  readonly outputs: readonly (InferredType | undefined)[]
+  /** undefined when no rule covers the op. */
+  readonly cost: OpCost | undefined
+  /** The subgraphs this node ran (If branches, Loop/Scan bodies) and their costs. */
+  readonly subgraphs: readonly { readonly name: string; readonly cost: OpCost }[]
+}
+
+/** The result of inferring a model. */
+export interface InferenceResult {
+  /** Types of every main-graph value: inputs, initializers and node outputs. */
+  readonly tensors: ReadonlyMap<string, InferredType>
+  /** Main-graph nodes in execution order. */
+  readonly records: readonly NodeRecord[]
+  /** Unknown ops at every level (subgraphs and functions included), `domain::opType` or `opType`. */
+  readonly unknownOps: ReadonlyMap<string, number>
+  /** Nodes at every level, and how many of them a rule covered. */
+  readonly nodeCount: number
+  readonly countedNodes: number
+}
+
+/** Reads a payload's bytes (small tensors only). */
+export type PayloadReader = (payload: TensorPayload) => Uint8Array | undefined
+
+class Scope {
+  readonly values = new Map<string, InferredType | undefined>()
+  constructor(readonly parent?: Scope) {}
+  has(name: string): boolean {
+    return this.values.has(name) || (this.parent?.has(name) ?? false)
+  }
+  get(name: string): InferredType | undefined {
+    return this.values.has(name) ? this.values.get(name) : this.parent?.get(name)
+  }
+}
+
+const MAX_NESTING = 32
+
+/** Infers every tensor and node cost of a model. */
+export function inferModel(model: OnnxModel, readPayload: PayloadReader, options: InferOptions = {}): InferenceResult {
+  return new Engine(model, readPayload, options).run()
+}
+
+class Engine {
+  private readonly unknownOps = new Map<string, number>()
+  private readonly functions = new Map<string, OnnxFunction>()
+  private readonly tensorCache = new WeakMap<OnnxTensor, TensorType>()
+  private nodeCount = 0
+  private countedNodes = 0
+  private depth = 0
+
+  constructor(
+    private readonly model: OnnxModel,
+    private readonly readPayload: PayloadReader,
+    private readonly options: InferOptions,
+  ) {
+    for (const f of model.functions) this.functions.set(`${f.domain}::${f.name}`, f)
+  }
+
+  run(): InferenceResult {
+    const graph = this.model.graph
+    const scope = new Scope()
+    this.bindGraphInputs(graph, scope)
+    const records: NodeRecord[] = []
+    this.inferGraph(graph, scope, this.model.opsets, 'the main graph', records)
+    const tensors = new Map<string, InferredType>()
+    for (const [name, type] of scope.values) if (type !== undefined) tensors.set(name, type)
+    return { tensors, records, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes }
+  }
+
+  private bindGraphInputs(graph: OnnxGraph, scope: Scope): void {
+    const initNames = new Set(graph.initializers.map((t) => t.name))
+    const shapes = this.options.shapes ?? {}
+    const realInputs = graph.inputs.filter((v) => !initNames.has(v.name))
+    for (const name of Object.keys(shapes)) {
+      if (!realInputs.some((v) => v.name === name)) {
+        throw new ModelgateError('E_SHAPE_OPTION', `The model has no input ${JSON.stringify(name)} (its inputs: ${realInputs.map((v) => v.name).join(', ') || 'none'}).`, { value: name })
+      }
+    }
+    const symbols = new Set<string>()
+    for (const v of realInputs) if (v.type?.kind === 'tensor') for (const d of v.type.dims ?? []) if (typeof d === 'string') symbols.add(d)
+    for (const [sym, size] of Object.entries(this.options.dims ?? {})) {
+      if (!Number.isSafeInteger(size) || size < 0) throw new ModelgateError('E_DIM_OPTION', `dims.${sym} must be a non-negative integer, got ${JSON.stringify(size)}.`, { value: size })
+      if (!symbols.has(sym)) throw new ModelgateError('E_DIM_OPTION', `The model's inputs have no symbolic dim ${JSON.stringify(sym)} (they have: ${[...symbols].join(', ') || 'none'}).`, { value: sym })
+    }
+    for (const v of realInputs) {
+      const given = shapes[v.name]
+      let type = this.fromValueType(v.type, v.name)
+      if (given !== undefined) {
+        if (!Array.isArray(given) || !given.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+          throw new ModelgateError('E_SHAPE_OPTION', `shapes.${v.name} must be an array of non-negative integers, got ${JSON.stringify(given)}.`, { value: given })
+        }
+        const declared = v.type?.kind === 'tensor' ? v.type.dims : undefined
+        if (declared !== undefined && declared.length !== given.length) {
+          throw new ModelgateError('E_SHAPE_OPTION', `shapes.${v.name} has rank ${given.length} but the input has rank ${declared.length} (${JSON.stringify(declared)}).`, { value: given })
+        }
+        declared?.forEach((d, i) => {
+          if (typeof d === 'number' && d !== given[i]) {
+            throw new ModelgateError('E_SHAPE_OPTION', `shapes.${v.name}[${i}] = ${given[i]} but the model fixes that dim to ${d}.`, { value: given })
+          }
+        })
+        type = { kind: 'tensor', dtype: type?.kind === 'tensor' ? type.dtype : 'float32', dims: [...given] }
+      }
+      const values = this.options.inputValues?.[v.name]
+      if (values !== undefined && type?.kind === 'tensor' && values.length <= MAX_VALUE_ELEMENTS) type = { ...type, value: [...values] }
+      scope.values.set(v.name, type)
+    }
+    for (const t of graph.initializers) scope.values.set(t.name, this.readTensor(t))
+    for (const s of graph.sparseInitializers) scope.values.set(s.name, { kind: 'tensor', dtype: s.values.dtype, dims: s.dims })
+  }
+
+  /** A declared ValueType as an inferred type; free dims become symbols (or the `dims` option's sizes). */
+  private fromValueType(vt: ValueType | undefined, name: string): InferredType | undefined {
+    if (vt === undefined) return undefined
+    switch (vt.kind) {
+      case 'tensor':
+      case 'sparse_tensor':
+        return {
+          kind: 'tensor',
+          dtype: vt.dtype,
+          dims: vt.dims?.map((d, i): Dim => {
+            if (typeof d === 'number') return d
+            if (typeof d === 'string') return this.options.dims?.[d] ?? symbolDim(d)
+            return symbolDim(`${name}[${i}]`)
+          }),
+        }
+      case 'sequence': {
+        const elem = this.fromValueType(vt.elem, `${name}[]`)
+        return { kind: 'sequence', elems: undefined, elem: elem?.kind === 'tensor' ? elem : undefined }
+      }
+      case 'optional': {
+        const elem = this.fromValueType(vt.elem, name)
+        return { kind: 'optional', elem: elem?.kind === 'tensor' || elem?.kind === 'sequence' ? elem : undefined }
+      }
+      case 'map':
+        return { kind: 'map', keyType: vt.keyType, valueType: vt.valueType?.kind === 'tensor' ? vt.valueType.dtype : 'undefined' }
+    }
+  }
+
+  private readTensor(t: OnnxTensor): TensorType {
+    const cached = this.tensorCache.get(t)
+    if (cached) return cached
+    let type: TensorType = { kind: 'tensor', dtype: t.dtype, dims: t.dims }
+    const count = t.dims.reduce((a, b) => a * b, 1)
+    if (count <= MAX_VALUE_ELEMENTS) {
+      if (t.payload.kind === 'strings') type = { ...type, strings: t.payload.values }
+      else if (t.payload.kind !== 'none') {
+        const bytes = this.readPayload(t.payload)
+        const encoding = t.payload.kind === 'inline' || t.payload.kind === 'file' ? t.payload.encoding : 'raw'
+        const value = bytes === undefined ? undefined : decodeElements(bytes, encoding, t.dtype, count)
+        if (value !== undefined) type = { ...type, value }
+      } else if (count === 0) type = { ...type, value: [] }
+    }
+    this.tensorCache.set(t, type)
+    return type
+  }
+
+  private inferGraph(graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, label: string, records?: NodeRecord[]): OpCost {
+    const order = topologicalOrder(graph, (name) => scope.has(name), label)
+    let macs: Dim = 0
+    let flops: Dim = 0
+    for (const i of order) {
+      const node = graph.nodes[i]!
+      const record = this.inferNode(node, scope, opsets, graph)
+      records?.push(record)
+      if (record.cost) {
+        macs = dimAdd(macs, record.cost.macs)
+        flops = dimAdd(flops, record.cost.flops)
+      }
+    }
+    return { macs, flops }
+  }
+
+  private inferNode(node: OnnxNode, scope: Scope, opsets: ReadonlyMap<string, number>, graph: OnnxGraph): NodeRecord {
+    this.nodeCount++
+    const inputs = node.inputs.map((n) => (n === '' ? undefined : scope.get(n)))
+    const domain = node.domain === 'ai.onnx' ? '' : node.domain
+    const fn = this.functions.get(`${node.domain}::${node.opType}`)
+    const rule = fn === undefined ? findOpRule(domain, node.opType) : undefined
+    const subgraphs: { name: string; cost: OpCost }[] = []
+    let outputs: readonly (InferredType | undefined)[]
+    let cost: OpCost | undefined
+    if (fn !== undefined) {
+      const result = this.inferFunction(fn, node, inputs)
+      outputs = result.outputs
+      cost = result.cost
+      this.countedNodes++
+    } else if (rule !== undefined) {
+      const services: InferenceServices = {
+        readTensor: (t) => this.readTensor(t),
+        inferSubgraph: (sub, subInputs) => {
+          const result = this.inferSubgraph(sub, subInputs, scope, opsets, node)
+          subgraphs.push({ name: sub.name, cost: result.cost })
+          return result
+        },
+      }
+      const ctx = createOpContext(node, opsets.get(domain) ?? (domain === '' ? 1 : 1), inputs, services)
+      try {
+        outputs = rule.infer(ctx)
+        cost = rule.cost(ctx, outputs)
+      } catch (error) {
+        if (isModelgateError(error)) throw error
+        throw new ModelgateError('E_INTERNAL', `Inferring node ${nodeLabel(node)} (${node.opType}) failed: ${(error as Error).message}.`, { node: nodeLabel(node), cause: error })
+      }
+      this.countedNodes++
+    } else {
+      const key = domain === '' ? node.opType : `${domain}::${node.opType}`
+      this.unknownOps.set(key, (this.unknownOps.get(key) ?? 0) + 1)
+      outputs = node.outputs.map((o) => this.declaredType(graph, o))
+      cost = undefined
+    }
+    node.outputs.forEach((o, i) => {
+      if (o !== '') scope.values.set(o, outputs[i])
+    })
+    return { node, inputs, outputs, cost, subgraphs }
+  }
+
+  private declaredType(graph: OnnxGraph, name: string): InferredType | undefined {
+    const v = graph.valueInfo.find((x) => x.name === name) ?? graph.outputs.find((x) => x.name === name)
+    return v === undefined ? undefined : this.fromValueType(v.type, name)
+  }
+
+  private nested<T>(what: string, run: () => T): T {
+    if (++this.depth > MAX_NESTING) {
+      this.depth = 0
+      throw new ModelgateError('E_ONNX_INVALID', `Subgraphs or functions are nested more than ${MAX_NESTING} deep (at ${what}).`, { value: what })
+    }
+    try {
+      return run()
+    } finally {
+      this.depth--
+    }
+  }
+
+  private inferSubgraph(graph: OnnxGraph, inputs: readonly (InferredType | undefined)[], outer: Scope, opsets: ReadonlyMap<string, number>, owner: OnnxNode): SubgraphResult {
+    return this.nested(`${nodeLabel(owner)}/${graph.name}`, () => {
+      const scope = new Scope(outer)
+      graph.inputs.forEach((v, i) => {
+        const given = inputs[i]
+        scope.values.set(v.name, given ?? this.fromValueType(v.type, v.name))
+      })
+      for (const t of graph.initializers) scope.values.set(t.name, this.readTensor(t))
+      const before = new Map(this.unknownOps)
+      const cost = this.inferGraph(graph, scope, opsets, `subgraph ${graph.name || '?'} of ${nodeLabel(owner)}`)
+      const unknown = new Map<string, number>()
+      for (const [k, v] of this.unknownOps) if (v !== (before.get(k) ?? 0)) unknown.set(k, v - (before.get(k) ?? 0))
+      return { outputs: graph.outputs.map((o) => scope.get(o.name)), cost, unknownOps: unknown }
+    })
+  }
+
+  private inferFunction(fn: OnnxFunction, caller: OnnxNode, inputs: readonly (InferredType | undefined)[]): { outputs: (InferredType | undefined)[]; cost: OpCost } {
+    return this.nested(`function ${fn.domain}::${fn.name}`, () => {
+      const scope = new Scope()
+      fn.inputs.forEach((name, i) => scope.values.set(name, inputs[i]))
+      const bind = (node: OnnxNode): OnnxNode => {
+        let changed = false
+        const attributes = new Map<string, AttributeValue>()
+        for (const [k, a] of node.attributes) {
+          if (a.type !== 'ref') {
+            attributes.set(k, a)
+            continue
+          }
+          changed = true
+          const bound = caller.attributes.get(a.refName) ?? fn.attributeDefaults.get(a.refName)
+          if (bound !== undefined) attributes.set(k, bound)
+        }
+        return changed ? { ...node, attributes } : node
+      }
+      const body: OnnxGraph = {
+        name: `${fn.domain}::${fn.name}`,
+        nodes: fn.nodes.map(bind),
+        initializers: [],
+        sparseInitializers: [],
+        inputs: fn.inputs.map((name) => ({ name, type: undefined })),
+        outputs: fn.outputs.map((name) => ({ name, type: undefined })),
+        valueInfo: [],
+      }
+      const opsets = new Map([...this.model.opsets, ...fn.opsets])
+      const cost = this.inferGraph(body, scope, opsets, `function ${fn.domain}::${fn.name}`)
+      return { outputs: fn.outputs.map((o) => scope.get(o)), cost }
+    })
+  }
+}
+
+/** The larger of two costs (If: the costlier branch bounds the node). */
+export function maxCost(a: OpCost, b: OpCost): OpCost {
+  return { macs: dimMax(a.macs, b.macs), flops: dimMax(a.flops, b.flops) }
+}

@@ -1,0 +1,222 @@
+/**
+ * The one module that knows onnx-proto: decodes the structure the wire scanner copied out of a model into
+ * modelgate's plain IR (`types.ts`). onnx-proto is compiled from the ONNX 1.10 schema; fields it does not know
+ * are recovered by the scanner (function attribute defaults) or documented as ignored.
+ */
+import onnxProto from 'onnx-proto'
+import { dataTypeName, type DataTypeName } from './dtypes.js'
+import type {
+  AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxSparseTensor, OnnxTensor, TensorPayload, ValueInfo, ValueType,
+} from './types.js'
+import { markerIndex, type ScanResult } from './wire.js'
+
+const { onnx } = onnxProto
+
+type Long = { toNumber(): number; low: number; high: number; unsigned: boolean }
+type IntLike = number | Long | null | undefined
+
+/** Malformed content found while converting (not a wire error). */
+export class DecodeError extends Error {}
+
+/** Resolves an external-data reference into a payload (checks the path; see external-data.ts). */
+export type ExternalResolver = (tensorName: string, entries: ReadonlyMap<string, string>) => TensorPayload
+
+const utf8 = new TextDecoder('utf-8', { fatal: false })
+
+function toInt(v: IntLike, what: string): number {
+  if (v === null || v === undefined) return 0
+  const n = typeof v === 'number' ? v : v.toNumber()
+  if (!Number.isSafeInteger(n)) throw new DecodeError(`${what} ${String(n)} is not a safe integer`)
+  return n
+}
+
+/** Decodes a scanned model's structure. Throws protobufjs errors or {@link DecodeError} for bad content. */
+export function decodeScannedModel(scan: ScanResult, fileBytes: number, resolveExternal: ExternalResolver): Omit<OnnxModel, 'externalDataBytes'> {
+  const model = onnx.ModelProto.decode(scan.structure)
+  const convert = new Converter(scan, resolveExternal)
+  if (model.graph === null || model.graph === undefined) throw new DecodeError('the model has no graph')
+  const opsets = new Map<string, number>()
+  for (const o of model.opsetImport ?? []) opsets.set(o.domain ?? '', toInt(o.version, 'opset version'))
+  return {
+    irVersion: toInt(model.irVersion, 'ir_version'),
+    producerName: model.producerName ?? '',
+    producerVersion: model.producerVersion ?? '',
+    opsets,
+    graph: convert.graph(model.graph),
+    functions: (model.functions ?? []).map((f, i) => convert.fn(f, i)),
+    fileBytes,
+  }
+}
+
+/** Decodes a standalone TensorProto (e.g. a test's `input_0.pb`); its data stays inline. */
+export function decodeTensorProto(bytes: Uint8Array): OnnxTensor {
+  const t = onnx.TensorProto.decode(bytes)
+  return new Converter({ structure: bytes, payloads: [], functionAttributeProtos: [] }, () => ({ kind: 'none' })).tensor(t)
+}
+
+class Converter {
+  constructor(
+    private readonly scan: ScanResult,
+    private readonly resolveExternal: ExternalResolver,
+  ) {}
+
+  graph(g: onnxProto.onnx.IGraphProto): OnnxGraph {
+    return {
+      name: g.name ?? '',
+      nodes: (g.node ?? []).map((n) => this.node(n)),
+      initializers: (g.initializer ?? []).map((t) => this.tensor(t)),
+      sparseInitializers: (g.sparseInitializer ?? []).map((s) => {
+        const sparse = this.sparse(s)
+        return { ...sparse, name: sparse.values.name }
+      }),
+      inputs: (g.input ?? []).map((v) => this.valueInfo(v)),
+      outputs: (g.output ?? []).map((v) => this.valueInfo(v)),
+      valueInfo: (g.valueInfo ?? []).map((v) => this.valueInfo(v)),
+    }
+  }
+
+  fn(f: onnxProto.onnx.IFunctionProto, index: number): OnnxFunction {
+    const defaults = new Map<string, AttributeValue>()
+    for (const bytes of this.scan.functionAttributeProtos[index] ?? []) {
+      const a = onnx.AttributeProto.decode(bytes)
+      const v = this.attribute(a)
+      if (a.name) defaults.set(a.name, v)
+    }
+    const opsets = new Map<string, number>()
+    for (const o of f.opsetImport ?? []) opsets.set(o.domain ?? '', toInt(o.version, 'opset version'))
+    return {
+      name: f.name ?? '',
+      domain: f.domain ?? '',
+      inputs: f.input ?? [],
+      outputs: f.output ?? [],
+      attributes: f.attribute ?? [],
+      attributeDefaults: defaults,
+      nodes: (f.node ?? []).map((n) => this.node(n)),
+      opsets,
+    }
+  }
+
+  node(n: onnxProto.onnx.INodeProto): OnnxNode {
+    const attributes = new Map<string, AttributeValue>()
+    for (const a of n.attribute ?? []) attributes.set(a.name ?? '', this.attribute(a))
+    return {
+      name: n.name ?? '',
+      opType: n.opType ?? '',
+      domain: n.domain ?? '',
+      inputs: n.input ?? [],
+      outputs: n.output ?? [],
+      attributes,
+    }
+  }
+
+  attribute(a: onnxProto.onnx.IAttributeProto): AttributeValue {
+    if (a.refAttrName) return { type: 'ref', refName: a.refAttrName }
+    const T = onnx.AttributeProto.AttributeType
+    let type = a.type ?? T.UNDEFINED
+    if (type === T.UNDEFINED) type = guessAttributeType(a)
+    switch (type) {
+      case T.FLOAT: return { type: 'float', value: a.f ?? 0 }
+      case T.INT: return { type: 'int', value: toInt(a.i, `attribute ${a.name ?? ''}`) }
+      case T.STRING: return { type: 'string', value: utf8.decode(a.s ?? new Uint8Array()) }
+      case T.TENSOR: return { type: 'tensor', value: this.tensor(a.t ?? {}) }
+      case T.GRAPH: return { type: 'graph', value: this.graph(a.g ?? {}) }
+      case T.SPARSE_TENSOR: return { type: 'sparse_tensor', value: this.sparse(a.sparseTensor ?? {}) }
+      case T.TYPE_PROTO: return { type: 'type_proto', value: this.type(a.tp ?? undefined) }
+      case T.FLOATS: return { type: 'floats', value: a.floats ?? [] }
+      case T.INTS: return { type: 'ints', value: (a.ints ?? []).map((i) => toInt(i, `attribute ${a.name ?? ''}`)) }
+      case T.STRINGS: return { type: 'strings', value: (a.strings ?? []).map((s) => utf8.decode(s)) }
+      case T.TENSORS: return { type: 'tensors', value: (a.tensors ?? []).map((t) => this.tensor(t)) }
+      case T.GRAPHS: return { type: 'graphs', value: (a.graphs ?? []).map((g) => this.graph(g)) }
+      case T.SPARSE_TENSORS: return { type: 'sparse_tensors', value: (a.sparseTensors ?? []).map((s) => this.sparse(s)) }
+      case T.TYPE_PROTOS: return { type: 'type_protos', value: (a.typeProtos ?? []).map((tp) => this.type(tp)) }
+      default: throw new DecodeError(`attribute ${a.name ?? ''} has unknown type ${String(type)}`)
+    }
+  }
+
+  sparse(s: onnxProto.onnx.ISparseTensorProto): OnnxSparseTensor {
+    return {
+      dims: (s.dims ?? []).map((d) => toInt(d, 'sparse tensor dim')),
+      values: this.tensor(s.values ?? {}),
+      indices: this.tensor(s.indices ?? {}),
+    }
+  }
+
+  tensor(t: onnxProto.onnx.ITensorProto): OnnxTensor {
+    const dtype: DataTypeName = dataTypeName(t.dataType ?? 0) ?? 'undefined'
+    const dims = (t.dims ?? []).map((d) => {
+      const n = toInt(d, `a dim of tensor ${t.name ?? ''}`)
+      if (n < 0) throw new DecodeError(`tensor ${t.name ?? ''} has a negative dim ${n}`)
+      return n
+    })
+    return { name: t.name ?? '', dtype, dims, payload: this.payload(t) }
+  }
+
+  private payload(t: onnxProto.onnx.ITensorProto): TensorPayload {
+    if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+      const entries = new Map<string, string>()
+      for (const e of t.externalData ?? []) entries.set(e.key ?? '', e.value ?? '')
+      return this.resolveExternal(t.name ?? '', entries)
+    }
+    const raw = t.rawData
+    if (raw && raw.length > 0) {
+      const index = markerIndex(raw)
+      const skipped = index === undefined ? undefined : this.scan.payloads[index]
+      if (skipped !== undefined) return { kind: 'file', encoding: skipped.encoding, offset: skipped.offset, length: skipped.length }
+      return { kind: 'inline', encoding: 'raw', bytes: raw }
+    }
+    if (t.stringData && t.stringData.length > 0) return { kind: 'strings', values: t.stringData.map((s) => utf8.decode(s)) }
+    // unpacked repeated fields (rare; small tensors from hand-written protos) come back as arrays
+    if (t.floatData && t.floatData.length > 0) return { kind: 'inline', encoding: 'raw', bytes: new Uint8Array(Float32Array.from(t.floatData).buffer) }
+    if (t.doubleData && t.doubleData.length > 0) return { kind: 'inline', encoding: 'raw', bytes: new Uint8Array(Float64Array.from(t.doubleData).buffer) }
+    const ints = (t.int64Data?.length ? t.int64Data : t.uint64Data?.length ? t.uint64Data : undefined) as IntLike[] | undefined
+    if (ints) return { kind: 'inline', encoding: 'raw', bytes: new Uint8Array(BigInt64Array.from(ints.map((v) => BigInt(toInt(v, 'int64 element')))).buffer) }
+    if (t.int32Data && t.int32Data.length > 0) return { kind: 'inline', encoding: 'int32_data', bytes: encodeVarints(t.int32Data) }
+    return { kind: 'none' }
+  }
+
+  valueInfo(v: onnxProto.onnx.IValueInfoProto): ValueInfo {
+    return { name: v.name ?? '', type: this.type(v.type ?? undefined) }
+  }
+
+  type(tp: onnxProto.onnx.ITypeProto | undefined): ValueType | undefined {
+    if (!tp) return undefined
+    const shape = (s: onnxProto.onnx.ITensorShapeProto | null | undefined): (number | string | undefined)[] | undefined =>
+      s === null || s === undefined
+        ? undefined
+        : (s.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? toInt(d.dimValue, 'dim_value') : undefined))
+    if (tp.tensorType) return { kind: 'tensor', dtype: dataTypeName(tp.tensorType.elemType ?? 0) ?? 'undefined', dims: shape(tp.tensorType.shape) }
+    if (tp.sparseTensorType) return { kind: 'sparse_tensor', dtype: dataTypeName(tp.sparseTensorType.elemType ?? 0) ?? 'undefined', dims: shape(tp.sparseTensorType.shape) }
+    if (tp.sequenceType) return { kind: 'sequence', elem: this.type(tp.sequenceType.elemType ?? undefined) }
+    if (tp.optionalType) return { kind: 'optional', elem: this.type(tp.optionalType.elemType ?? undefined) }
+    if (tp.mapType) return { kind: 'map', keyType: dataTypeName(tp.mapType.keyType ?? 0) ?? 'undefined', valueType: this.type(tp.mapType.valueType ?? undefined) }
+    return undefined
+  }
+}
+
+function guessAttributeType(a: onnxProto.onnx.IAttributeProto): number {
+  const T = onnx.AttributeProto.AttributeType
+  if (a.floats?.length) return T.FLOATS
+  if (a.ints?.length) return T.INTS
+  if (a.strings?.length) return T.STRINGS
+  if (a.tensors?.length) return T.TENSORS
+  if (a.graphs?.length) return T.GRAPHS
+  if (a.t) return T.TENSOR
+  if (a.g) return T.GRAPH
+  if (a.s && a.s.length > 0) return T.STRING
+  if (a.i !== null && a.i !== undefined && toInt(a.i, 'attribute') !== 0) return T.INT
+  if (a.f) return T.FLOAT
+  return T.INT
+}
+
+function encodeVarints(values: readonly number[]): Uint8Array {
+  const out: number[] = []
+  for (const value of values) {
+    let v = BigInt.asUintN(64, BigInt(value))
+    while (v >= 128n) {
+      out.push(Number(v & 0x7fn) | 0x80)
+      v >>= 7n
+    }
+    out.push(Number(v))
+  }
+  return Uint8Array.from(out)
+}

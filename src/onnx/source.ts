@@ -1,0 +1,87 @@
+/**
+ * Random-access byte sources for the wire scanner: a model in memory, or a file read at offsets so that
+ * weight payloads are skipped, never loaded.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+
+/** Bytes that can be read at any offset. */
+export interface ByteSource {
+  readonly length: number
+  /** `len` bytes at `pos`; a view that is valid until the next call. Throws RangeError past the end. */
+  read(pos: number, len: number): Uint8Array
+  /** A copy of `len` bytes at `pos`, valid for good. */
+  copy(pos: number, len: number): Uint8Array
+  close(): void
+}
+
+/** A source over bytes already in memory. */
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return {
+    length: bytes.length,
+    read(pos, len) {
+      if (pos < 0 || len < 0 || pos + len > bytes.length) throw new RangeError(`read past the end (${pos}+${len} > ${bytes.length})`)
+      return bytes.subarray(pos, pos + len)
+    },
+    copy(pos, len) {
+      return this.read(pos, len).slice()
+    },
+    close() {},
+  }
+}
+
+const WINDOW = 64 * 1024
+
+/** A source over an open file, with a small read-ahead window. */
+export function fileSource(path: string): ByteSource {
+  const fd = openSync(path, 'r')
+  let length: number
+  try {
+    length = fstatSync(fd).size
+  } catch (error) {
+    closeSync(fd)
+    throw error
+  }
+  let window = new Uint8Array(WINDOW)
+  let windowStart = 0
+  let windowEnd = 0
+  let closed = false
+  const fill = (pos: number, len: number): void => {
+    const size = Math.max(len, WINDOW)
+    if (window.length < size) window = new Uint8Array(size)
+    const want = Math.min(size, length - pos)
+    let got = 0
+    while (got < want) {
+      const n = readSync(fd, window, got, want - got, pos + got)
+      if (n === 0) break
+      got += n
+    }
+    windowStart = pos
+    windowEnd = pos + got
+  }
+  return {
+    length,
+    read(pos, len) {
+      if (pos < 0 || len < 0 || pos + len > length) throw new RangeError(`read past the end (${pos}+${len} > ${length})`)
+      if (pos < windowStart || pos + len > windowEnd) fill(pos, len)
+      if (pos + len > windowEnd) throw new RangeError(`the file shrank while it was read (${pos}+${len})`)
+      return window.subarray(pos - windowStart, pos - windowStart + len)
+    },
+    copy(pos, len) {
+      if (len > WINDOW) {
+        const out = new Uint8Array(len)
+        let got = 0
+        while (got < len) {
+          const n = readSync(fd, out, got, len - got, pos + got)
+          if (n === 0) throw new RangeError(`read past the end (${pos}+${len})`)
+          got += n
+        }
+        return out
+      }
+      return this.read(pos, len).slice()
+    },
+    close() {
+      if (!closed) closeSync(fd)
+      closed = true
+    },
+  }
+}
