@@ -158,3 +158,38 @@ export function symbolDim(name: string): Dim {
   if (!INTERNED.has(printed)) INTERNED.set(printed, p)
   return printed
 }
+
+/**
+ * Compares two values assuming every symbol is ≥ 1: 1 when a ≥ b for all such values, -1 when a ≤ b, 0 when
+ * equal, undefined when it depends on the symbols.
+ */
+export function dimCompare(a: Dim, b: Dim): -1 | 0 | 1 | undefined {
+  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a > b ? 1 : -1
+  const diff = toPoly(dimSub(a, b))
+  const coefs = [...diff.values()].filter((c) => c !== 0)
+  if (coefs.length === 0) return 0
+  // with all symbols ≥ 1 and only non-opaque monomials, a polynomial whose coefficients share a sign has that sign
+  const opaque = [...diff.keys()].some((k) => k.split(SEP).some((atomName) => /^(floor|ceil|max|min)\(/.test(atomName)))
+  if (opaque) return undefined
+  if (coefs.every((c) => c >= 0)) return 1
+  if (coefs.every((c) => c <= 0)) return -1
+  return undefined
+}
+
+/** The larger of two values when that is decidable for all symbol values ≥ 1, else an opaque `max(…)`. */
+export function dimLarger(a: Dim, b: Dim): Dim {
+  const c = dimCompare(a, b)
+  return c === undefined ? dimMax(a, b) : c >= 0 ? a : b
+}
+
+/** Substitutes known symbol sizes; returns a number when every symbol is given. */
+export function dimSubstitute(d: Dim, sizes: Readonly<Record<string, number>>): Dim {
+  if (typeof d === 'number') return d
+  let out: Dim = 0
+  for (const [mono, coef] of toPoly(d)) {
+    let term: Dim = coef
+    for (const a of mono === '' ? [] : mono.split(SEP)) term = dimMul(term, sizes[a] ?? symbolDim(a))
+    out = dimAdd(out, term)
+  }
+  return out
+}

@@ -45,6 +45,8 @@ export interface InferenceResult {
   /** Nodes at every level, and how many of them a rule covered. */
   readonly nodeCount: number
   readonly countedNodes: number
+  /** Nodes with a rule that could not run because an input came from an unknown op. */
+  readonly blockedNodes: number
 }
 
 /** Reads a payload's bytes (small tensors only). */
@@ -74,6 +76,7 @@ class Engine {
   private readonly tensorCache = new WeakMap<OnnxTensor, TensorType>()
   private nodeCount = 0
   private countedNodes = 0
+  private blockedNodes = 0
   private depth = 0
 
   constructor(
@@ -92,7 +95,7 @@ class Engine {
     this.inferGraph(graph, scope, this.model.opsets, 'the main graph', records)
     const tensors = new Map<string, InferredType>()
     for (const [name, type] of scope.values) if (type !== undefined) tensors.set(name, type)
-    return { tensors, records, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes }
+    return { tensors, records, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes, blockedNodes: this.blockedNodes }
   }
 
   private bindGraphInputs(graph: OnnxGraph, scope: Scope): void {
@@ -212,6 +215,11 @@ class Engine {
       outputs = result.outputs
       cost = result.cost
       this.countedNodes++
+    } else if (rule !== undefined && node.inputs.some((n, i) => n !== '' && inputs[i] === undefined)) {
+      // an input comes from an unknown op (or an untyped value): this node cannot be inferred or counted either
+      this.blockedNodes++
+      outputs = node.outputs.map((o) => this.declaredType(graph, o))
+      cost = undefined
     } else if (rule !== undefined) {
       const services: InferenceServices = {
         readTensor: (t) => this.readTensor(t),

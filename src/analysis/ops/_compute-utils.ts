@@ -87,6 +87,9 @@ export function ceilDiv(a: Dim, b: number): Dim {
   return dimCeilDiv(a, b)
 }
 
+/** FLOPs of softmax per element: max, subtract, exp, sum, divide. */
+export const SOFTMAX_FLOPS = 5
+
 /** FLOPs of one evaluation of an activation function named in RNN attributes (per element). */
 export function activationFlops(name: string): number {
   switch (name.toLowerCase()) {

@@ -9,6 +9,17 @@ import { MAX_VALUE_ELEMENTS, type Scalar, type TensorType } from '../types.js'
 /** An element-wise function on known elements; undefined = cannot be evaluated (the value is dropped). */
 export type ScalarFn = (...xs: Scalar[]) => Scalar | undefined
 
+/**
+ * Wraps an element function so that symbolic elements only meet integers: dims are integer polynomials, and
+ * `0.5*N` would be read as a dim downstream (Floor, Cast). Other mixes drop the value.
+ */
+export function integersWithSymbols(f: ScalarFn): ScalarFn {
+  return (...xs) => {
+    if (xs.some((x) => typeof x === 'string') && xs.some((x) => typeof x === 'number' && !Number.isInteger(x))) return undefined
+    return f(...xs)
+  }
+}
+
 /** True for the integer and bool element types (Div truncates, results wrap). */
 export function isIntegral(dtype: DataTypeName): boolean {
   return !isFloatType(dtype) && dtype !== 'complex64' && dtype !== 'complex128'

@@ -3,7 +3,7 @@
  * costlier branch (a bound; both branches are listed in the report); Loop and Scan cost body × iterations,
  * symbolic when the trip count is not static.
  */
-import { dimMax, dimMul, isStaticDim, type Dim } from '../dims.js'
+import { dimAdd, dimMax, dimMul, isStaticDim, type Dim } from '../dims.js'
 import type { InferredType, OpContext, OpCost, OpRuleTable, TensorType } from '../types.js'
 import { ZERO_COST, normalizeAxis, staticValue } from './_helpers.js'
 
@@ -140,6 +140,35 @@ const SCAN = {
   cost: (ctx: OpContext) => lastCost.get(ctx.node) ?? ZERO_COST,
 }
 
+const SEQUENCE_MAP = {
+  formula: 'body × number of sequence elements',
+  infer(ctx: OpContext) {
+    const body = ctx.attrGraph('body') ?? ctx.fail('attribute body is required')
+    const first = ctx.inputs[0]
+    if (first?.kind !== 'sequence') return ctx.fail('input 0 should be a sequence')
+    const count = first.elems?.length
+    const elementAt = (t: InferredType | undefined, i: number | undefined): InferredType | undefined =>
+      t?.kind === 'sequence' ? (i !== undefined ? t.elems?.[i] : undefined) ?? t.elem : t
+    if (count !== undefined) {
+      let cost: OpCost = ZERO_COST
+      const perOutput: TensorType[][] = ctx.node.outputs.map(() => [])
+      for (let i = 0; i < count; i++) {
+        const r = ctx.inferSubgraph(body, ctx.inputs.map((t) => elementAt(t, i)))
+        cost = { macs: dimAdd(cost.macs, r.cost.macs), flops: dimAdd(cost.flops, r.cost.flops) }
+        r.outputs.forEach((o, j) => {
+          if (o?.kind === 'tensor') perOutput[j]?.push(o)
+        })
+      }
+      lastCost.set(ctx.node, cost)
+      return perOutput.map((elems): InferredType => ({ kind: 'sequence', elems: elems.length === count ? elems : undefined, elem: elems.length === count ? undefined : elems[0] }))
+    }
+    const r = ctx.inferSubgraph(body, ctx.inputs.map((t) => elementAt(t, undefined)))
+    lastCost.set(ctx.node, scaleCost(r.cost, ctx.freshDim('sequence_length')))
+    return r.outputs.map((o): InferredType => ({ kind: 'sequence', elems: undefined, elem: o?.kind === 'tensor' ? stripValue(o) as TensorType : undefined }))
+  },
+  cost: (ctx: OpContext) => lastCost.get(ctx.node) ?? ZERO_COST,
+}
+
 /** Control-flow rules. */
-export const CONTROL_FLOW_RULES: OpRuleTable = { If: IF, Loop: LOOP, Scan: SCAN }
+export const CONTROL_FLOW_RULES: OpRuleTable = { If: IF, Loop: LOOP, Scan: SCAN, SequenceMap: SEQUENCE_MAP }
 

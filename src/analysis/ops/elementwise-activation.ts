@@ -6,7 +6,7 @@
  */
 import type { OpRule, OpRuleTable, Scalar, TensorType } from '../types.js'
 import { perElementCost, tensorOf } from './_helpers.js'
-import { broadcastValue, maxScalar, minScalar, normalizeScalar, signRange } from './_elementwise-utils.js'
+import { broadcastValue, integersWithSymbols, maxScalar, minScalar, normalizeScalar, signRange } from './_elementwise-utils.js'
 import { unaryRule, variadicDims } from './elementwise-base.js'
 
 /** An activation whose value is not propagated (never shape arithmetic). */
@@ -110,8 +110,8 @@ const CLIP: OpRule = {
       lo === undefined || hi === undefined
         ? undefined
         : broadcastValue(x.dims, [x], (v) => {
-            const above = lo === null ? v : maxScalar(v, lo)
-            return normalizeScalar(x.dtype, hi === null ? above : minScalar(above, hi))
+            const above = lo === null ? v : integersWithSymbols(maxScalar)(v, lo)
+            return normalizeScalar(x.dtype, hi === null || above === undefined ? above : integersWithSymbols(minScalar)(above, hi))
           })
     return [tensorOf(x.dtype, x.dims, value)]
   },

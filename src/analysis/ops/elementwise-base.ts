@@ -6,7 +6,7 @@ import type { DataTypeName } from '../../onnx/dtypes.js'
 import type { Dim } from '../dims.js'
 import type { OpContext, OpRule, Scalar, TensorType } from '../types.js'
 import { broadcastDims, perElementCost, tensorOf } from './_helpers.js'
-import { broadcastValue, normalizeScalar, type ScalarFn } from './_elementwise-utils.js'
+import { broadcastValue, integersWithSymbols, normalizeScalar, type ScalarFn } from './_elementwise-utils.js'
 
 /** Builds the element function for a node (attributes read once), or undefined when it has no value rule. */
 export type ValueFactory = (ctx: OpContext, dtype: DataTypeName) => ScalarFn | undefined
@@ -82,7 +82,8 @@ export function binaryRule(o: BinaryOptions): OpRule {
       const a = ctx.tensor(0)
       const [dims, b] = binaryDims(ctx, o, a, ctx.tensor(1))
       const dtype = o.dtype ?? a.dtype
-      const fn = a.value === undefined || b.value === undefined ? undefined : o.value?.(ctx, a.dtype)
+      const f = a.value === undefined || b.value === undefined ? undefined : o.value?.(ctx, a.dtype)
+      const fn = f === undefined ? undefined : integersWithSymbols(f)
       const value = fn === undefined ? undefined : broadcastValue(dims, [a, b], (x, y) => normalizeScalar(dtype, fn(x, y)))
       return [tensorOf(dtype, dims, value)]
     },
@@ -123,11 +124,11 @@ export function variadicRule(what: string, fold: (a: Scalar, b: Scalar) => Scala
       const first = inputs[0]!
       const dims = variadicDims(ctx, inputs)
       const end = finish?.(ctx, first.dtype) ?? ((x: Scalar) => x)
-      const value = broadcastValue(dims, inputs, (...xs) => {
+      const value = broadcastValue(dims, inputs, integersWithSymbols((...xs) => {
         let acc: Scalar | undefined = xs[0]!
         for (let i = 1; i < xs.length && acc !== undefined; i++) acc = fold(acc, xs[i]!)
         return normalizeScalar(first.dtype, acc === undefined ? undefined : end(acc, xs.length))
-      })
+      }))
       return [tensorOf(first.dtype, dims, value)]
     },
     cost(ctx, outputs) {

@@ -46,3 +46,8 @@ export function findOpRule(domain: string, opType: string): OpRule | undefined {
 export function registeredOps(): string[] {
   return [...RULES.keys()].sort()
 }
+
+/** Every registered op with its cost formula, sorted (the README's cost table). */
+export function costFormulas(): { op: string; formula: string }[] {
+  return registeredOps().map((op) => ({ op, formula: RULES.get(op)!.formula }))
+}

@@ -94,7 +94,9 @@ const Split = movement((ctx) => {
     if (k !== n) ctx.fail(`num_outputs is ${k} but the node has ${n} outputs`, k)
     // chunks of ceil(d/k), the last one smaller
     const chunk = dimCeilDiv(d, k)
-    sizes = Array.from({ length: k }, (_, i) => (i < k - 1 ? chunk : dimSub(d, dimMul(chunk, k - 1))))
+    const rest = dimSub(d, dimMul(chunk, k - 1))
+    if (isStaticDim(rest) && rest < 0) ctx.fail(`dim ${String(d)} cannot be split into ${k} chunks of ${String(chunk)}`, d)
+    sizes = Array.from({ length: k }, (_, i) => (i < k - 1 ? chunk : rest))
   } else {
     const q = dimDivExact(d, n)
     if (q === undefined && isStaticDim(d)) ctx.fail(`dim ${d} cannot be split into ${n} equal parts`, d)

@@ -1,0 +1,231 @@
+/**
+ * analyzeModel: a model file (or bytes) → a plain, JSON-serialisable report of every static cost figure.
+ */
+import { ModelgateError } from '../errors.js'
+import { readOnnxModel } from '../onnx/load.js'
+import type { OnnxModel } from '../onnx/types.js'
+import { nodeLabel } from './context.js'
+import { dimAdd, dimSymbols, type Dim } from './dims.js'
+import { inferModel, type InferOptions, type NodeRecord } from './infer.js'
+import { nodeTraffic, peakActivationBytes } from './memory.js'
+import { classifyTensors, summarizeParams, type ParamsStats } from './params.js'
+import type { InferredType } from './types.js'
+
+/**
+ * Version of the counting conventions (the op cost table). Stamped on every report and baseline: a change to
+ * any formula bumps it, so figures from different conventions are never compared silently.
+ */
+export const COST_MODEL_VERSION = '1.0.0'
+
+/** Options of {@link analyzeModel}. */
+export interface AnalyzeOptions {
+  /** Input name → concrete dims, e.g. `{ input: [1, 3, 512, 512] }`. */
+  readonly shapes?: Readonly<Record<string, readonly number[]>>
+  /** Symbolic dim (dim_param) → size, e.g. `{ N: 8 }`. */
+  readonly dims?: Readonly<Record<string, number>>
+  /** Values of small shape-computing inputs (row-major), for models that take a shape or a count as input. */
+  readonly inputValues?: Readonly<Record<string, readonly number[]>>
+}
+
+/** A value's signature in a report. */
+export interface SignatureEntry {
+  readonly name: string
+  readonly dtype: string
+  /** null for a non-tensor or an unknown rank; symbolic dims are strings. */
+  readonly dims: readonly Dim[] | null
+}
+
+/** One node's row. Costs are null for an op no rule covers. */
+export interface NodeStats {
+  readonly name: string
+  readonly opType: string
+  readonly domain: string
+  readonly counted: boolean
+  readonly macs: Dim | null
+  readonly flops: Dim | null
+  /** Learnable parameters first read by this node. */
+  readonly params: number
+  readonly bytesRead: Dim
+  readonly bytesWritten: Dim
+  readonly outputs: readonly SignatureEntry[]
+}
+
+/** The analysis report. Counts are numbers, or canonical polynomial strings when a symbol is unresolved. */
+export interface AnalysisReport {
+  readonly costModelVersion: string
+  readonly model: {
+    readonly irVersion: number
+    readonly producer: string
+    readonly opsets: Readonly<Record<string, number>>
+  }
+  readonly inputs: readonly SignatureEntry[]
+  readonly outputs: readonly SignatureEntry[]
+  readonly params: ParamsStats
+  /** Bytes on disk: the .onnx file plus its external data files. */
+  readonly sizeBytes: number
+  readonly fileBytes: number
+  readonly externalDataBytes: number
+  /** Multiply-accumulates (conv/matmul family), 1 MAC = 1 multiply + 1 add. */
+  readonly macs: Dim
+  /** Floating-point operations: 2 × MACs + element-wise work. */
+  readonly flops: Dim
+  /** Σ over nodes of bytes read (inputs and weights) + bytes written (outputs). */
+  readonly memoryAccessBytes: Dim
+  /** FLOPs per byte of memory access; null when either is symbolic or zero. */
+  readonly arithmeticIntensity: number | null
+  /** Peak bytes of activations alive at once (graph inputs and outputs included). */
+  readonly peakActivationBytes: Dim
+  /** Peak activations + bytes of weights, buffers and constants. */
+  readonly footprintBytes: Dim
+  readonly coverage: {
+    readonly nodes: number
+    readonly countedNodes: number
+    /** Ops no rule covers, `opType` or `domain::opType` → count. */
+    readonly unknownOps: Readonly<Record<string, number>>
+    /** Nodes that have a rule but read a value only an unknown op could have typed. */
+    readonly blockedNodes: number
+    readonly complete: boolean
+    /** True when unknown ops make every total a lower bound. */
+    readonly totalsAreLowerBounds: boolean
+  }
+  /** Symbols the totals still depend on, with the nodes that need them. */
+  readonly unresolved: readonly { readonly symbol: string; readonly nodes: readonly string[] }[]
+  /** If/Loop/Scan nodes: each subgraph's cost and the cost counted for the node. */
+  readonly controlFlow: readonly { readonly node: string; readonly opType: string; readonly macs: Dim; readonly flops: Dim; readonly subgraphs: readonly { readonly name: string; readonly macs: Dim; readonly flops: Dim }[] }[]
+  readonly nodes: readonly NodeStats[]
+  /** Every main-graph tensor → dtype and dims. */
+  readonly tensors: Readonly<Record<string, { readonly dtype: string; readonly dims: readonly Dim[] | null }>>
+}
+
+/**
+ * Analyses an ONNX model from its file alone: params, size, MACs, FLOPs, memory access, peak memory, coverage.
+ * @param input path to an `.onnx` file (external data is read from its folder) or the model's bytes
+ * @param options input shapes and symbolic dim sizes
+ * @returns a plain JSON-serialisable report (what `modelgate analyze --json` prints)
+ * @throws ModelgateError with a documented `code` for every bad input
+ */
+export async function analyzeModel(input: string | Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisReport> {
+  await Promise.resolve()
+  return analyzeModelSync(input, options)
+}
+
+/** The synchronous core of {@link analyzeModel} (used by the matchers, which must stay synchronous). */
+export function analyzeModelSync(input: string | Uint8Array, options: AnalyzeOptions = {}): AnalysisReport {
+  if (options === null || typeof options !== 'object') {
+    throw new ModelgateError('E_INPUT', `Options must be an object, got ${typeof options}.`, { value: options })
+  }
+  const loaded = readOnnxModel(input)
+  try {
+    const inferOptions: InferOptions = { shapes: options.shapes, dims: options.dims, inputValues: options.inputValues }
+    const result = inferModel(loaded.model, loaded.readPayload, inferOptions)
+    return buildReport(loaded.model, result.records, result.tensors, result)
+  } finally {
+    loaded.close()
+  }
+}
+
+function signature(name: string, type: InferredType | undefined): SignatureEntry {
+  if (type?.kind === 'tensor') return { name, dtype: type.dtype, dims: type.dims ?? null }
+  return { name, dtype: type?.kind ?? 'unknown', dims: null }
+}
+
+function buildReport(
+  model: OnnxModel,
+  records: readonly NodeRecord[],
+  tensors: ReadonlyMap<string, InferredType>,
+  counts: { readonly unknownOps: ReadonlyMap<string, number>; readonly nodeCount: number; readonly countedNodes: number; readonly blockedNodes: number },
+): AnalysisReport {
+  const graph = model.graph
+  const classified = classifyTensors(graph)
+  const params = summarizeParams(classified)
+  const learnable = new Map(classified.filter((c) => c.cls === 'learnable').map((c) => [c.tensor.name, c.elements]))
+  const weights = new Set(classified.map((c) => c.tensor.name))
+  const attributed = new Set<string>()
+
+  let macs: Dim = 0
+  let flops: Dim = 0
+  let memoryAccessBytes: Dim = 0
+  const nodes: NodeStats[] = []
+  const controlFlow: AnalysisReport['controlFlow'][number][] = []
+  for (const r of records) {
+    const traffic = nodeTraffic(r)
+    let nodeParams = 0
+    for (const name of r.node.inputs) {
+      const n = learnable.get(name)
+      if (n !== undefined && !attributed.has(name)) {
+        attributed.add(name)
+        nodeParams += n
+      }
+    }
+    if (r.cost) {
+      macs = dimAdd(macs, r.cost.macs)
+      flops = dimAdd(flops, r.cost.flops)
+    }
+    memoryAccessBytes = dimAdd(memoryAccessBytes, dimAdd(traffic.bytesRead, traffic.bytesWritten))
+    nodes.push({
+      name: nodeLabel(r.node),
+      opType: r.node.opType,
+      domain: r.node.domain,
+      counted: r.cost !== undefined,
+      macs: r.cost?.macs ?? null,
+      flops: r.cost?.flops ?? null,
+      params: nodeParams,
+      bytesRead: traffic.bytesRead,
+      bytesWritten: traffic.bytesWritten,
+      outputs: r.node.outputs.filter((o) => o !== '').map((o) => signature(o, tensors.get(o))),
+    })
+    if (r.subgraphs.length > 0 && r.cost) {
+      controlFlow.push({
+        node: nodeLabel(r.node),
+        opType: r.node.opType,
+        macs: r.cost.macs,
+        flops: r.cost.flops,
+        subgraphs: r.subgraphs.map((s) => ({ name: s.name, macs: s.cost.macs, flops: s.cost.flops })),
+      })
+    }
+  }
+
+  const inputTypes = new Map<string, InferredType | undefined>()
+  for (const v of graph.inputs) if (!weights.has(v.name)) inputTypes.set(v.name, tensors.get(v.name))
+  const { peak } = peakActivationBytes(records, inputTypes, new Set(graph.outputs.map((o) => o.name)), (name) => weights.has(name))
+  const unknownOps = Object.fromEntries([...counts.unknownOps].sort(([a], [b]) => (a < b ? -1 : 1)))
+  const complete = counts.unknownOps.size === 0 && counts.blockedNodes === 0
+
+  const unresolved = new Map<string, string[]>()
+  for (const n of nodes) {
+    for (const v of [n.macs, n.flops, n.bytesRead, n.bytesWritten]) {
+      for (const s of v === null ? [] : dimSymbols(v)) {
+        const list = unresolved.get(s) ?? []
+        if (list.length < 5 && !list.includes(n.name)) list.push(n.name)
+        unresolved.set(s, list)
+      }
+    }
+  }
+  for (const s of dimSymbols(peak)) if (!unresolved.has(s)) unresolved.set(s, [])
+
+  const tensorTable: Record<string, { dtype: string; dims: readonly Dim[] | null }> = {}
+  for (const [name, type] of tensors) if (type.kind === 'tensor') tensorTable[name] = { dtype: type.dtype, dims: type.dims ?? null }
+
+  return {
+    costModelVersion: COST_MODEL_VERSION,
+    model: { irVersion: model.irVersion, producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '), opsets: Object.fromEntries(model.opsets) },
+    inputs: [...inputTypes].map(([name, type]) => signature(name, type)),
+    outputs: graph.outputs.map((o) => signature(o.name, tensors.get(o.name))),
+    params,
+    sizeBytes: model.fileBytes + model.externalDataBytes,
+    fileBytes: model.fileBytes,
+    externalDataBytes: model.externalDataBytes,
+    macs,
+    flops,
+    memoryAccessBytes,
+    arithmeticIntensity: typeof flops === 'number' && typeof memoryAccessBytes === 'number' && memoryAccessBytes > 0 ? flops / memoryAccessBytes : null,
+    peakActivationBytes: peak,
+    footprintBytes: dimAdd(peak, params.weightsBytes),
+    coverage: { nodes: counts.nodeCount, countedNodes: counts.countedNodes, unknownOps, blockedNodes: counts.blockedNodes, complete, totalsAreLowerBounds: !complete },
+    unresolved: [...unresolved].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, list]) => ({ symbol, nodes: list })),
+    controlFlow,
+    nodes,
+    tensors: tensorTable,
+  }
+}
+

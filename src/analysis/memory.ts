@@ -1,0 +1,85 @@
+/**
+ * Memory figures: bytes each node reads and writes (memory access cost), and peak activation memory from tensor
+ * lifetimes over the execution order — not a sum of all activations.
+ */
+import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
+import { dimAdd, dimCeilDiv, dimLarger, dimMul, dimProduct, dimSub, type Dim } from './dims.js'
+import type { NodeRecord } from './infer.js'
+import type { InferredType } from './types.js'
+
+/** Bytes of a value: tensors by dtype and dims (sub-byte types packed); sequences by their known elements. */
+export function bytesOf(type: InferredType | undefined): Dim {
+  if (type === undefined) return 0
+  if (type.kind === 'tensor') {
+    if (type.dims === undefined) return 0
+    const count = dimProduct(type.dims)
+    if (typeof count === 'number') return byteSize(type.dtype, count)
+    const bits = dataTypeBits(type.dtype)
+    return bits % 8 === 0 ? dimMul(count, bits / 8) : dimCeilDiv(dimMul(count, bits), 8)
+  }
+  if (type.kind === 'sequence') return (type.elems ?? []).reduce<Dim>((a, e) => dimAdd(a, bytesOf(e)), 0)
+  if (type.kind === 'optional') return type.elem ? bytesOf(type.elem) : 0
+  return 0
+}
+
+/** Bytes read and written by one node (each distinct input once). */
+export function nodeTraffic(record: NodeRecord): { bytesRead: Dim; bytesWritten: Dim } {
+  const seen = new Set<string>()
+  let bytesRead: Dim = 0
+  record.node.inputs.forEach((name, i) => {
+    if (name === '' || seen.has(name)) return
+    seen.add(name)
+    bytesRead = dimAdd(bytesRead, bytesOf(record.inputs[i]))
+  })
+  let bytesWritten: Dim = 0
+  for (const o of record.outputs) bytesWritten = dimAdd(bytesWritten, bytesOf(o))
+  return { bytesRead, bytesWritten }
+}
+
+/**
+ * Peak bytes of activations alive at once when the nodes run in `records` order: graph inputs live from the
+ * start, a node output from its node to its last reader (graph outputs to the end). Initializers and Constant
+ * payloads are weights, counted separately.
+ */
+export function peakActivationBytes(
+  records: readonly NodeRecord[],
+  graphInputs: ReadonlyMap<string, InferredType | undefined>,
+  graphOutputs: ReadonlySet<string>,
+  isWeight: (name: string) => boolean,
+): { peak: Dim; atNode: number } {
+  const lastUse = new Map<string, number>()
+  records.forEach((r, i) => {
+    for (const name of r.node.inputs) if (name !== '') lastUse.set(name, i)
+  })
+  const end = records.length
+  const deathAt = (name: string, birth: number): number => (graphOutputs.has(name) ? end : Math.max(birth, lastUse.get(name) ?? birth))
+  const dying: Dim[] = Array.from({ length: end + 1 }, () => 0)
+  let live: Dim = 0
+  for (const [name, type] of graphInputs) {
+    if (isWeight(name)) continue
+    const size = bytesOf(type)
+    live = dimAdd(live, size)
+    const d = deathAt(name, 0)
+    dying[d] = dimAdd(dying[d]!, size)
+  }
+  let peak: Dim = live
+  let atNode = -1
+  records.forEach((r, i) => {
+    if (r.node.opType !== 'Constant') {
+      r.node.outputs.forEach((name, j) => {
+        if (name === '') return
+        const size = bytesOf(r.outputs[j])
+        live = dimAdd(live, size)
+        const d = deathAt(name, i)
+        dying[d] = dimAdd(dying[d]!, size)
+      })
+    }
+    const larger = dimLarger(live, peak)
+    if (larger !== peak) {
+      peak = larger
+      atNode = i
+    }
+    live = dimSub(live, dying[i]!)
+  })
+  return { peak, atNode }
+}

@@ -1,0 +1,40 @@
+/**
+ * Parsing of the options the commands share: --shape NAME=D0,D1 and --dim SYMBOL=N.
+ */
+import { ModelgateError } from '../errors.js'
+
+/** Parses repeated `--shape NAME=D0,D1,...` values. */
+export function parseShapes(values: readonly string[] | undefined): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {}
+  for (const v of values ?? []) {
+    const eq = v.lastIndexOf('=')
+    const name = v.slice(0, eq)
+    const dims = v.slice(eq + 1).split(/[,x×]/).map((d) => d.trim())
+    if (eq <= 0 || dims.some((d) => !/^\d+$/.test(d))) {
+      throw new ModelgateError('E_CLI_USAGE', `--shape ${JSON.stringify(v)} is not NAME=D0,D1,... with non-negative integers.`, { value: v })
+    }
+    shapes[name] = dims.map(Number)
+  }
+  return shapes
+}
+
+/** Parses repeated `--dim SYMBOL=N` values. */
+export function parseDims(values: readonly string[] | undefined): Record<string, number> {
+  const dims: Record<string, number> = {}
+  for (const v of values ?? []) {
+    const eq = v.lastIndexOf('=')
+    const size = v.slice(eq + 1).trim()
+    if (eq <= 0 || !/^\d+$/.test(size)) {
+      throw new ModelgateError('E_CLI_USAGE', `--dim ${JSON.stringify(v)} is not SYMBOL=N with a non-negative integer N.`, { value: v })
+    }
+    dims[v.slice(0, eq)] = Number(size)
+  }
+  return dims
+}
+
+/** Parses a non-negative integer option. */
+export function parseCount(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value)) throw new ModelgateError('E_CLI_USAGE', `--${name} ${JSON.stringify(value)} is not a non-negative integer.`, { value })
+  return Number(value)
+}
