@@ -45,7 +45,7 @@ const ACTIVATIONS: OpRuleTable = {
   // x < −λ ? x + bias : x > λ ? x − bias : 0
   Shrink: act(3, '2 comparisons, addition'),
   Gelu: {
-    formula: 'FLOPs = 5·out (division, erf, addition, 2 multiplications); approximate=tanh: 8·out (pow, 3 multiplications, 2 additions, tanh, multiplication)',
+    formula: 'FLOPs = 5·out (division, erf, addition, 2 multiplications); approximate=tanh: 8·out (pow, 4 multiplications, 2 additions, tanh)',
     infer: (ctx) => [ctx.tensor(0)].map((x) => tensorOf(x.dtype, x.dims)),
     cost: (ctx, outputs) => perElementCost(outputs, ctx.attrString('approximate', 'none') === 'tanh' ? 8 : 5),
   },

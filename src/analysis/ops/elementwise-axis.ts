@@ -5,8 +5,9 @@
  * `rows` rows of an `out`-element tensor is out − rows.
  */
 import { dimAdd, dimFloorDiv, dimMul, dimProduct, dimSub, isStaticDim, type Dim } from '../dims.js'
-import type { OpContext, OpCost, OpRule, OpRuleTable } from '../types.js'
+import type { OpContext, OpCost, OpRule, OpRuleTable, Scalar, TensorType } from '../types.js'
 import { dimsOf, normalizeAxis, numel, staticValue, tensorOf } from './_helpers.js'
+import { normalizeScalar, staticInput } from './_elementwise-utils.js'
 
 /**
  * The number of rows a softmax-like op works on. Before opset 13 the input is coerced to 2-D at `axis`
@@ -20,6 +21,8 @@ function softmaxRows(ctx: OpContext, dims: readonly Dim[]): Dim {
   const axis = normalizeAxis(ctx, ctx.attrInt('axis', -1), dims.length)
   return dimProduct(dims.filter((_, i) => i !== axis))
 }
+
+const ROWS = 'rows = out / dim(axis) (before opset 13: the product of the dims before axis)'
 
 /** A softmax-like rule: output = input type; FLOPs = a·out − b·rows. */
 function softmaxLike(formula: string, perOut: number, perRow: number): OpRule {
@@ -47,14 +50,40 @@ function cumAxis(ctx: OpContext, rank: number): number | undefined {
   return normalizeAxis(ctx, v[0]!, rank)
 }
 
+/** The running sums/products of a known value along `axis` (exclusive, reverse as the attributes say). */
+function cumulativeValue(ctx: OpContext, x: TensorType, axis: number, op: (a: Scalar, b: Scalar) => Scalar, identity: number): Scalar[] | undefined {
+  const known = staticInput(x)
+  if (known === undefined) return undefined
+  const { dims, value } = known
+  // symbolic dims only meet integers (see integersWithSymbols)
+  if (value.some((v) => typeof v === 'string') && value.some((v) => typeof v === 'number' && !Number.isInteger(v))) return undefined
+  const exclusive = ctx.attrInt('exclusive', 0) !== 0
+  const reverse = ctx.attrInt('reverse', 0) !== 0
+  const len = dims[axis]!
+  const inner = dims.slice(axis + 1).reduce((p, d) => p * d, 1)
+  const out = new Array<Scalar>(value.length)
+  for (let base = 0; base < value.length; base += len * inner) {
+    for (let j = 0; j < inner; j++) {
+      let acc: Scalar = identity
+      for (let k = 0; k < len; k++) {
+        const i = base + (reverse ? len - 1 - k : k) * inner + j
+        const next = op(acc, value[i]!)
+        out[i] = normalizeScalar(x.dtype, exclusive ? acc : next) ?? 0
+        acc = next
+      }
+    }
+  }
+  return out
+}
+
 /** CumSum / CumProd: one operation per element but the first of each row. */
-function cumulative(what: string): OpRule {
+function cumulative(what: string, op: (a: Scalar, b: Scalar) => Scalar, identity: number): OpRule {
   return {
     formula: `FLOPs = out − rows (${what}; a row is the 1-D slice along axis)`,
     infer(ctx) {
       const x = ctx.tensor(0)
-      if (x.dims !== undefined) cumAxis(ctx, x.dims.length)
-      return [tensorOf(x.dtype, x.dims)]
+      const axis = x.dims === undefined ? undefined : cumAxis(ctx, x.dims.length)
+      return [tensorOf(x.dtype, x.dims, axis === undefined ? undefined : cumulativeValue(ctx, x, axis, op, identity))]
     },
     cost(ctx): OpCost {
       const dims = ctx.tensor(0).dims
@@ -93,12 +122,12 @@ const DET: OpRule = {
 /** Softmax-like, cumulative ops and Det. */
 export const AXIS_RULES: OpRuleTable = {
   // exp(x − max) / Σ exp(x − max), as the spec's function body: max and sum reductions, subtraction, exp, division
-  Softmax: softmaxLike('FLOPs = 5·out − 2·rows (max: out − rows, subtraction, exp, sum: out − rows, division)', 5, 2),
+  Softmax: softmaxLike(`FLOPs = 5·out − 2·rows (max: out − rows, subtraction, exp, sum: out − rows, division); ${ROWS}`, 5, 2),
   // x − max − log Σ exp(x − max)
-  LogSoftmax: softmaxLike('FLOPs = 5·out − rows (max: out − rows, subtraction, exp, sum: out − rows, log: rows, subtraction)', 5, 1),
+  LogSoftmax: softmaxLike(`FLOPs = 5·out − rows (max: out − rows, subtraction, exp, sum: out − rows, log: rows, subtraction); ${ROWS}`, 5, 1),
   // one-hot of the argmax: the comparisons of the argmax
-  Hardmax: softmaxLike('FLOPs = out − rows (comparisons of the argmax)', 1, 1),
-  CumSum: cumulative('additions'),
-  CumProd: cumulative('multiplications'),
+  Hardmax: softmaxLike(`FLOPs = out − rows (comparisons of the argmax); ${ROWS}`, 1, 1),
+  CumSum: cumulative('additions', dimAdd, 0),
+  CumProd: cumulative('multiplications', dimMul, 1),
   Det: DET,
 }

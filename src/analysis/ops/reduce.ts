@@ -1,3 +1,8 @@
+/**
+ * Reductions and ArgMax/ArgMin. The axes moved from an attribute to an optional input (ReduceSum at opset 13,
+ * the others at 18); a value is computed for small known inputs, symbolic dims included (shape arithmetic such
+ * as ReduceProd of a Shape).
+ */
 import { dimAdd, dimMul, dimSub, type Dim } from '../dims.js'
 import type { OpContext, OpCost, OpRule, OpRuleTable, Scalar, TensorType } from '../types.js'
 import { normalizeAxis, numel, staticValue, tensorOf } from './_helpers.js'
