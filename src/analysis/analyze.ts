@@ -24,7 +24,7 @@ export interface AnalyzeOptions {
   /** Symbolic dim (dim_param) → size, e.g. `{ N: 8 }`. */
   readonly dims?: Readonly<Record<string, number>>
   /** Values of small shape-computing inputs (row-major), for models that take a shape or a count as input. */
-  readonly inputValues?: Readonly<Record<string, readonly number[]>>
+  readonly inputValues?: Readonly<Record<string, readonly number[] | readonly string[]>>
 }
 
 /** A value's signature in a report. */

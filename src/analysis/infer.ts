@@ -19,8 +19,8 @@ export interface InferOptions {
   readonly shapes?: Readonly<Record<string, readonly number[]>> | undefined
   /** dim_param symbol → size. */
   readonly dims?: Readonly<Record<string, number>> | undefined
-  /** Input name → values of a small shape-computing input (row-major). */
-  readonly inputValues?: Readonly<Record<string, readonly number[]>> | undefined
+  /** Input name → values of a small shape-computing input (row-major); strings for string tensors. */
+  readonly inputValues?: Readonly<Record<string, readonly number[] | readonly string[]>> | undefined
 }
 
 /** One executed node of the main graph. */
@@ -132,7 +132,10 @@ class Engine {
         type = { kind: 'tensor', dtype: type?.kind === 'tensor' ? type.dtype : 'float32', dims: [...given] }
       }
       const values = this.options.inputValues?.[v.name]
-      if (values !== undefined && type?.kind === 'tensor' && values.length <= MAX_VALUE_ELEMENTS) type = { ...type, value: [...values] }
+      if (values !== undefined && type?.kind === 'tensor' && values.length <= MAX_VALUE_ELEMENTS) {
+        const strings = values.filter((x): x is string => typeof x === 'string')
+        type = strings.length === values.length && values.length > 0 ? { ...type, strings } : { ...type, value: values.filter((x): x is number => typeof x === 'number') }
+      }
       scope.values.set(v.name, type)
     }
     for (const t of graph.initializers) scope.values.set(t.name, this.readTensor(t))

@@ -56,15 +56,20 @@ export function loadConformance(): { summary: Record<string, Summary>; observed:
   }
 }
 
-function readInputValues(dir: string, names: readonly string[]): Record<string, number[]> {
-  const values: Record<string, number[]> = {}
+function readInputValues(dir: string, names: readonly string[]): Record<string, readonly number[] | readonly string[]> {
+  const values: Record<string, readonly number[] | readonly string[]> = {}
   names.forEach((name, i) => {
     const file = join(dir, 'test_data_set_0', `input_${i}.pb`)
     if (!existsSync(file)) return
     try {
       const t = decodeTensorProto(readFileSync(file))
       const count = t.dims.reduce((a, b) => a * b, 1)
-      if (count > MAX_VALUE_ELEMENTS || t.payload.kind !== 'inline') return
+      if (count > MAX_VALUE_ELEMENTS) return
+      if (t.payload.kind === 'strings') {
+        values[name] = t.payload.values
+        return
+      }
+      if (t.payload.kind !== 'inline') return
       const v = decodeElements(t.payload.bytes, t.payload.encoding, t.dtype, count)
       if (v !== undefined) values[name] = v
     } catch {
@@ -78,11 +83,15 @@ function readInputValues(dir: string, names: readonly string[]): Record<string, 
 export function runConformanceTest(test: string, summary: Summary, observed: Record<string, number[]> | undefined): TestOutcome {
   const dir = join(CONFORMANCE_ROOT, test)
   const kind = observed ? 'observed' : 'expected-outputs'
+  const reference: Record<string, readonly number[] | string> = {}
+  if (observed) Object.assign(reference, observed)
+  else for (const [k, v] of Object.entries(summary.expectedOutputDims ?? {})) if (v) reference[k] = v
+  const referenceCount = Object.keys(reference).length
   let loaded
   try {
     loaded = readOnnxModel(join(dir, 'model.onnx'))
   } catch (error) {
-    return failure(test, kind, error)
+    return failure(test, kind, referenceCount, error)
   }
   try {
     const graph = loaded.model.graph
@@ -96,9 +105,6 @@ export function runConformanceTest(test: string, summary: Summary, observed: Rec
     const result = inferModel(loaded.model, loaded.readPayload, { shapes, inputValues: readInputValues(dir, inputNames) })
     const producer = new Map<string, string>()
     for (const r of result.records) for (const o of r.node.outputs) producer.set(o, r.node.opType)
-    const reference: Record<string, readonly number[] | string> = {}
-    if (observed) Object.assign(reference, observed)
-    else for (const [k, v] of Object.entries(summary.expectedOutputDims ?? {})) if (v) reference[k] = v
     const mismatches: Mismatch[] = []
     let compared = 0
     for (const [name, expected] of Object.entries(reference)) {
@@ -116,17 +122,17 @@ export function runConformanceTest(test: string, summary: Summary, observed: Rec
     }
     return { test, kind, compared, matched: compared - mismatches.length, mismatches, unknownOps: [...result.unknownOps.keys()] }
   } catch (error) {
-    return failure(test, kind, error)
+    return failure(test, kind, referenceCount, error)
   } finally {
     loaded.close()
   }
 }
 
-function failure(test: string, kind: TestOutcome['kind'], error: unknown): TestOutcome {
+function failure(test: string, kind: TestOutcome['kind'], compared: number, error: unknown): TestOutcome {
   if (isModelgateError(error)) {
-    return { test, kind, compared: 0, matched: 0, mismatches: [], errorCode: error.code, errorMessage: error.message, unknownOps: [] }
+    return { test, kind, compared, matched: 0, mismatches: [], errorCode: error.code, errorMessage: error.message, unknownOps: [] }
   }
-  return { test, kind, compared: 0, matched: 0, mismatches: [], crash: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error), unknownOps: [] }
+  return { test, kind, compared, matched: 0, mismatches: [], crash: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error), unknownOps: [] }
 }
 
 /** Every test dir name, in order. */

@@ -3,7 +3,9 @@
  * costlier branch (a bound; both branches are listed in the report); Loop and Scan cost body × iterations,
  * symbolic when the trip count is not static.
  */
-import { dimAdd, dimMax, dimMul, isStaticDim, type Dim } from '../dims.js'
+import { isModelgateError } from '../../errors.js'
+import type { OnnxGraph } from '../../onnx/types.js'
+import { dimAdd, dimLarger, dimMul, isStaticDim, type Dim } from '../dims.js'
 import type { InferredType, OpContext, OpCost, OpRuleTable, TensorType } from '../types.js'
 import { ZERO_COST, normalizeAxis, staticValue } from './_helpers.js'
 
@@ -35,19 +37,34 @@ function scaleCost(cost: OpCost, times: Dim): OpCost {
 const lastCost = new WeakMap<object, OpCost>()
 
 const IF = {
-  formula: 'the costlier branch (both branches are listed in the report)',
+  formula: 'the taken branch when the condition is static, else the costlier branch (both are listed in the report)',
   infer(ctx: OpContext) {
     const thenGraph = ctx.attrGraph('then_branch') ?? ctx.fail('attribute then_branch is required')
     const elseGraph = ctx.attrGraph('else_branch') ?? ctx.fail('attribute else_branch is required')
+    const cond = staticValue(ctx.optionalTensor(0))
+    if (cond !== undefined && cond.length === 1) {
+      // the other branch is dead code for these shapes: it may not even be valid for them (ONNX's own
+      // expanded functions branch on rank), so it is listed when it infers and otherwise left out
+      const [taken, other] = cond[0] ? [thenGraph, elseGraph] : [elseGraph, thenGraph]
+      const result = ctx.inferSubgraph(taken, [])
+      try {
+        ctx.inferSubgraph(other, [])
+      } catch (error) {
+        if (!isModelgateError(error) || error.code !== 'E_SHAPE_INFERENCE') throw error
+      }
+      lastCost.set(ctx.node, result.cost)
+      return result.outputs
+    }
     const a = ctx.inferSubgraph(thenGraph, [])
     const b = ctx.inferSubgraph(elseGraph, [])
-    lastCost.set(ctx.node, { macs: dimMax(a.cost.macs, b.cost.macs), flops: dimMax(a.cost.flops, b.cost.flops) })
-    const cond = staticValue(ctx.optionalTensor(0))
-    if (cond !== undefined && cond.length === 1) return (cond[0] ? a : b).outputs
+    lastCost.set(ctx.node, { macs: dimLarger(a.cost.macs, b.cost.macs), flops: dimLarger(a.cost.flops, b.cost.flops) })
     return ctx.node.outputs.map((_, i) => mergeTypes(ctx, a.outputs[i], b.outputs[i], `out${i}`))
   },
   cost: (ctx: OpContext) => lastCost.get(ctx.node) ?? ZERO_COST,
 }
+
+/** Loops with a static trip count up to this are inferred iteration by iteration (exact shapes and costs). */
+const MAX_UNROLLED_TRIPS = 64
 
 const LOOP = {
   formula: 'body × trip count (symbolic when the trip count is not static)',
@@ -56,6 +73,11 @@ const LOOP = {
     const maxTrips = staticValue(ctx.optionalTensor(0))?.[0]
     const condIn = ctx.optionalTensor(1)
     const carriedIn = ctx.inputs.slice(2)
+    const condInValue = condIn === undefined ? 1 : staticValue(condIn)?.[0]
+    if (maxTrips !== undefined && maxTrips <= MAX_UNROLLED_TRIPS && condInValue !== undefined) {
+      const unrolled = unrollLoop(ctx, body, maxTrips, condInValue, carriedIn)
+      if (unrolled !== undefined) return unrolled
+    }
     const iter: TensorType = { kind: 'tensor', dtype: 'int64', dims: [] }
     const condType: TensorType = { kind: 'tensor', dtype: 'bool', dims: [] }
     let carried = carriedIn.map(stripValue)
@@ -74,7 +96,12 @@ const LOOP = {
     const trips: Dim = maxTrips !== undefined && condStaysTrue ? maxTrips : ctx.freshDim('trip_count')
     lastCost.set(ctx.node, scaleCost(result.cost, trips))
     const nCarried = carriedIn.length
-    const finals = carried.map((c, i) => (isStaticDim(trips) && trips === 0 ? carriedIn[i] : mergeTypes(ctx, c, stripValue(result.outputs[i + 1]), `final${i}`)))
+    const finals = carried.map((c, i) => {
+      if (isStaticDim(trips) && trips === 0) return carriedIn[i]
+      const out = stripValue(result.outputs[i + 1])
+      // the body decides the kind (an optional initial value can become a sequence)
+      return out !== undefined && c !== undefined && out.kind !== c.kind ? out : mergeTypes(ctx, c, out, `final${i}`)
+    })
     const scans = result.outputs.slice(1 + nCarried).map((o): InferredType | undefined => {
       if (o?.kind !== 'tensor' || o.dims === undefined) return o?.kind === 'tensor' ? { kind: 'tensor', dtype: o.dtype, dims: undefined } : o
       return { kind: 'tensor', dtype: o.dtype, dims: [trips, ...o.dims] }
@@ -82,6 +109,58 @@ const LOOP = {
     return [...finals, ...scans]
   },
   cost: (ctx: OpContext) => lastCost.get(ctx.node) ?? ZERO_COST,
+}
+
+/**
+ * Runs the body once per iteration with the iteration number and loop-carried values known: exact shapes for
+ * loops whose carried tensors grow or that slice by the iteration number. Undefined when the condition
+ * becomes unknown on the way.
+ */
+function unrollLoop(
+  ctx: OpContext,
+  body: OnnxGraph,
+  maxTrips: number,
+  condInValue: number,
+  carriedIn: readonly (InferredType | undefined)[],
+): (InferredType | undefined)[] | undefined {
+  // no iteration runs: the general path types the outputs from one pass over the body
+  if (maxTrips === 0 || !condInValue) return undefined
+  let carried = [...carriedIn]
+  let macs: Dim = 0
+  let flops: Dim = 0
+  const scans: (InferredType | undefined)[][] = []
+  let trips = 0
+  let cond = condInValue
+  while (trips < maxTrips && cond) {
+    const result = ctx.inferSubgraph(body, [
+      { kind: 'tensor', dtype: 'int64', dims: [], value: [trips] },
+      { kind: 'tensor', dtype: 'bool', dims: [], value: [1] },
+      ...carried,
+    ])
+    macs = dimAdd(macs, result.cost.macs)
+    flops = dimAdd(flops, result.cost.flops)
+    const condOut = result.outputs[0]
+    const next = condOut?.kind === 'tensor' ? staticValue(condOut)?.[0] : 1
+    if (next === undefined) return undefined
+    carried = carried.map((c, i) => result.outputs[i + 1] ?? c)
+    scans.push(result.outputs.slice(1 + carriedIn.length))
+    trips++
+    cond = next
+  }
+  lastCost.set(ctx.node, { macs, flops })
+  const nScan = body.outputs.length - 1 - carriedIn.length
+  const scanOutputs = Array.from({ length: nScan }, (_, j): InferredType | undefined => {
+    const first = scans[0]?.[j]
+    if (first === undefined) return undefined
+    if (first.kind !== 'tensor' || first.dims === undefined) return stripValue(first)
+    let dims: readonly Dim[] = first.dims
+    for (const it of scans) {
+      const t = it[j]
+      if (t?.kind === 'tensor' && t.dims !== undefined) dims = dims.map((d, k) => (d === t.dims![k] ? d : ctx.freshDim(`scan${j}[${k}]`)))
+    }
+    return { kind: 'tensor', dtype: first.dtype, dims: [trips, ...dims] }
+  })
+  return [...carried.map((c) => (c?.kind === 'tensor' && c.value !== undefined && c.value.length > 64 ? stripValue(c) : c)), ...scanOutputs]
 }
 
 function sameType(a: InferredType | undefined, b: InferredType | undefined): boolean {
