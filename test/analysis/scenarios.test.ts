@@ -10,8 +10,8 @@ describe('each committed scenario model gives its hand-computed figures', () => 
     it(`${s.name}: ${s.figures.paramsArithmetic}; ${s.figures.macsArithmetic}`, async () => {
       const report = await analyzeModel(join(FIXTURES, s.name, 'model.onnx'))
       expect(report.params.learnable).toBe(s.figures.params)
-      // the READMEs write products with a middle dot (1472·N); reports use the canonical 1472*N
-      const expected = typeof s.figures.macs === 'string' ? s.figures.macs.replaceAll('·', '*') : s.figures.macs
+      // the READMEs write products with a middle dot and separators (1,472·N); reports use the canonical 1472*N
+      const expected = typeof s.figures.macs === 'string' ? s.figures.macs.replaceAll('·', '*').replaceAll(',', '') : s.figures.macs
       expect(report.macs).toEqual(expected)
     })
   }

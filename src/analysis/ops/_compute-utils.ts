@@ -2,12 +2,12 @@
  * Helpers shared by the compute-op families (conv, matmul, attention, rnn, norm, pool, resize, quant, loss).
  */
 import { dataTypeName, type DataTypeName } from '../../onnx/dtypes.js'
-import { dimAdd, dimCeilDiv, dimFloorDiv, dimMul, dimSub, isStaticDim, type Dim } from '../dims.js'
+import { dimFloorDiv, dimMul, dimSub, isStaticDim, type Dim } from '../dims.js'
 import type { InferredType, OpContext, TensorType } from '../types.js'
-import { dimsOf, staticValue, tensorOf } from './_helpers.js'
+import { dimsOf, knownValue, staticValue } from './_helpers.js'
 
 /** True when the node produces output `i` (the name is present and not empty). */
-export function wantsOutput(ctx: OpContext, i: number): boolean {
+function wantsOutput(ctx: OpContext, i: number): boolean {
   const name = ctx.node.outputs[i]
   return name !== undefined && name !== ''
 }
@@ -45,18 +45,6 @@ export function divideDim(ctx: OpContext, d: Dim, by: number, what: string): Dim
   return dimFloorDiv(d, by)
 }
 
-/** d1 / d2 for two dims when both are known (exact), else a floor term when d2 is a number, else undefined. */
-export function divideDims(ctx: OpContext, d: Dim, by: Dim, what: string): Dim {
-  if (isStaticDim(by)) return divideDim(ctx, d, by, what)
-  if (d === by) return 1
-  return ctx.freshDim(what.replace(/\W+/g, '_'))
-}
-
-/** A tensor type with the dims given and no value. */
-export function tensorType(dtype: DataTypeName, dims: readonly Dim[] | undefined): TensorType {
-  return tensorOf(dtype, dims)
-}
-
 /** The name of a TensorProto.DataType code given in an attribute, failing for an unknown code. */
 export function dtypeFromCode(ctx: OpContext, code: number, what: string): DataTypeName {
   const name = dataTypeName(code)
@@ -69,11 +57,9 @@ export function intsValue(t: TensorType | undefined): number[] | undefined {
   return staticValue(t)?.map((v) => Math.trunc(v))
 }
 
-/** Σ k_i·d_i for a list of (dim, factor) pairs, skipping zero factors. */
-export function weightedSum(terms: readonly (readonly [Dim, number])[]): Dim {
-  let s: Dim = 0
-  for (const [d, k] of terms) if (k !== 0) s = dimAdd(s, dimMul(d, k))
-  return s
+/** The known value of a shape-like input as dims (symbolic elements kept, e.g. sizes computed from Shape), or undefined. */
+export function dimsValue(t: TensorType | undefined): Dim[] | undefined {
+  return knownValue(t)?.map((v) => (typeof v === 'number' ? Math.trunc(v) : v))
 }
 
 /** a − b for counts that may be symbolic (never negative when both are known). */
@@ -82,13 +68,13 @@ export function countDiff(a: Dim, b: Dim): Dim {
   return isStaticDim(d) && d < 0 ? 0 : d
 }
 
-/** ⌈a / b⌉ for a dim and a positive number. */
-export function ceilDiv(a: Dim, b: number): Dim {
-  return dimCeilDiv(a, b)
+/**
+ * FLOPs of a softmax over `rows` rows of `elements` values in all, as the Softmax rule counts them: max (out − rows
+ * comparisons), subtract, exp, sum (out − rows adds), divide: 5·out − 2·rows.
+ */
+export function softmaxFlops(elements: Dim, rows: Dim): Dim {
+  return dimSub(dimMul(5, elements), dimMul(2, rows))
 }
-
-/** FLOPs of softmax per element: max, subtract, exp, sum, divide. */
-export const SOFTMAX_FLOPS = 5
 
 /** FLOPs of one evaluation of an activation function named in RNN attributes (per element). */
 export function activationFlops(name: string): number {

@@ -1,7 +1,7 @@
 /**
  * The shape rule shared by Conv, ConvInteger, QLinearConv and DeformConv.
  */
-import { dimMul, dimProduct, isStaticDim, type Dim } from '../dims.js'
+import { dimMul, isStaticDim, type Dim } from '../dims.js'
 import type { OpContext } from '../types.js'
 import { expectSameDim, inputDims } from './_compute-utils.js'
 import { convOutputDims, readWindowAttrs } from './_window-utils.js'
@@ -41,9 +41,4 @@ export function kernelShape(ctx: OpContext, fromWeights: readonly Dim[]): readon
   if (ks.length !== fromWeights.length) ctx.fail(`kernel_shape has ${ks.length} values for ${fromWeights.length} spatial axes`, ks)
   ks.forEach((k, i) => expectSameDim(ctx, k, fromWeights[i], 'kernel_shape ≠ W spatial dims'))
   return ks
-}
-
-/** MACs of a convolution: out elements × Cin/group × ∏kernel. */
-export function convMacs(shape: ConvShape): Dim {
-  return dimMul(dimProduct(shape.out), dimMul(shape.cinPerGroup, dimProduct(shape.kernel)))
 }

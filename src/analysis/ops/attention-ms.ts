@@ -5,11 +5,12 @@
 import { dimAdd, dimMul, dimProduct, type Dim } from '../dims.js'
 import type { OpContext, OpRule, OpRuleTable } from '../types.js'
 import { tensorOf } from './_helpers.js'
-import { divideDim, expectRank, expectSameDim, inputDims, intsValue, optionalDims, pickOutputs, SOFTMAX_FLOPS } from './_compute-utils.js'
+import { dimsValue, divideDim, expectRank, expectSameDim, inputDims, optionalDims, pickOutputs, softmaxFlops } from './_compute-utils.js'
 
-/** FLOPs per attention score: scale, softmax, and one add for each mask/bias input present. */
-function perScoreFlops(ctx: OpContext, maskInputs: readonly number[], causal: boolean): number {
-  return 1 + SOFTMAX_FLOPS + maskInputs.filter((i) => ctx.optionalTensor(i) !== undefined).length + (causal ? 1 : 0)
+/** FLOPs on the scores: the scale, one add per mask/bias input present (and the causal mask), the softmax. */
+function scoreFlops(ctx: OpContext, scores: Dim, rows: Dim, maskInputs: readonly number[], causal: boolean): Dim {
+  const perScore = 1 + maskInputs.filter((i) => ctx.optionalTensor(i) !== undefined).length + (causal ? 1 : 0)
+  return dimAdd(dimMul(perScore, scores), softmaxFlops(scores, rows))
 }
 
 interface MsAttentionDims {
@@ -51,7 +52,7 @@ function msAttentionDims(ctx: OpContext): MsAttentionDims {
     if (ctx.attrInt('past_present_share_buffer', 0) !== 0) {
       // present aliases past; the sequence actually attended is past_sequence_length + S
       present = [...past]
-      const pastLength = intsValue(ctx.optionalTensor(6))?.[0]
+      const pastLength = dimsValue(ctx.optionalTensor(6))?.[0]
       total = pastLength === undefined ? ctx.freshDim('total_sequence_length') : dimAdd(pastLength, seq)
     } else {
       total = dimAdd(past[3]!, seq)
@@ -63,7 +64,7 @@ function msAttentionDims(ctx: OpContext): MsAttentionDims {
 
 const MsAttention: OpRule = {
   formula:
-    'MACs = B·S·in_hidden·(Dq + Dk + Dv) (input projection) + B·heads·S·T·(head + v_head) (Q·Kᵀ, scores·V); FLOPs = 2·MACs + B·S·(Dq + Dk + Dv) (bias, when given) + scores·(1 scale + 5 softmax + 1 per mask_index/attention_bias/unidirectional mask), scores = B·heads·S·T',
+    'MACs = B·S·in_hidden·(Dq + Dk + Dv) (input projection) + B·heads·S·T·(head + v_head) (Q·Kᵀ, scores·V); FLOPs = 2·MACs + B·S·(Dq + Dk + Dv) (bias, when given) + scores·(1 scale + 1 per mask_index/attention_bias/unidirectional mask) + 5·scores − 2·rows (softmax), scores = B·heads·S·T, rows = B·heads·S',
   infer(ctx) {
     const d = msAttentionDims(ctx)
     const dtype = ctx.tensor(0).dtype
@@ -75,7 +76,8 @@ const MsAttention: OpRule = {
     const projected = dimAdd(dimAdd(d.qkvHidden[0], d.qkvHidden[1]), d.qkvHidden[2])
     const scores = dimProduct([d.batch, d.heads, d.seq, d.total])
     const macs = dimAdd(dimMul(dimMul(tokens, d.inputHidden), projected), dimMul(scores, dimAdd(d.headSize, d.vHeadSize)))
-    let flops = dimAdd(dimMul(2, macs), dimMul(perScoreFlops(ctx, [3, 5], ctx.attrInt('unidirectional', 0) !== 0), scores))
+    const rows = dimProduct([d.batch, d.heads, d.seq])
+    let flops = dimAdd(dimMul(2, macs), scoreFlops(ctx, scores, rows, [3, 5], ctx.attrInt('unidirectional', 0) !== 0))
     if (ctx.optionalTensor(2) !== undefined) flops = dimAdd(flops, dimMul(tokens, projected))
     return { macs, flops }
   },
@@ -138,7 +140,7 @@ function mhaDims(ctx: OpContext): MhaDims {
       // buffer sharing: present aliases past, past_sequence_length + L keys are attended
       presentKey = [...pastKey]
       presentValue = pastValue === undefined ? presentValue : [...pastValue]
-      const pastLength = intsValue(ctx.optionalTensor(8))?.[0]
+      const pastLength = dimsValue(ctx.optionalTensor(8))?.[0]
       total = pastLength === undefined ? ctx.freshDim('total_sequence_length') : dimAdd(pastLength, kvSeq)
     } else {
       total = dimAdd(pastKey[2]!, kvSeq)
@@ -151,7 +153,7 @@ function mhaDims(ctx: OpContext): MhaDims {
 
 const MultiHeadAttention: OpRule = {
   formula:
-    'MACs = B·heads·S·T·(head + v_head) (Q·Kᵀ, scores·V); FLOPs = 2·MACs + B·(S·D + L·D + L·Dv) (bias, when given) + scores·(1 scale + 5 softmax + 1 per key_padding_mask/attention_bias/unidirectional mask), scores = B·heads·S·T',
+    'MACs = B·heads·S·T·(head + v_head) (Q·Kᵀ, scores·V); FLOPs = 2·MACs + B·(S·D + L·D + L·Dv) (bias, when given) + scores·(1 scale + 1 per key_padding_mask/attention_bias/unidirectional mask) + 5·scores − 2·rows (softmax), scores = B·heads·S·T, rows = B·heads·S',
   infer(ctx) {
     const d = mhaDims(ctx)
     const dtype = ctx.tensor(0).dtype
@@ -166,7 +168,8 @@ const MultiHeadAttention: OpRule = {
     const d = mhaDims(ctx)
     const scores = dimProduct([d.batch, d.heads, d.seq, d.total])
     const macs = dimMul(scores, dimAdd(d.headSize, d.vHeadSize))
-    let flops = dimAdd(dimMul(2, macs), dimMul(perScoreFlops(ctx, [4, 5], ctx.attrInt('unidirectional', 0) !== 0), scores))
+    const rows = dimProduct([d.batch, d.heads, d.seq])
+    let flops = dimAdd(dimMul(2, macs), scoreFlops(ctx, scores, rows, [4, 5], ctx.attrInt('unidirectional', 0) !== 0))
     if (ctx.optionalTensor(3) !== undefined) {
       const qk = dimMul(d.heads, d.headSize)
       const bias = dimAdd(dimMul(d.seq, qk), dimMul(d.kvSeq, dimAdd(qk, dimMul(d.heads, d.vHeadSize))))

@@ -3,12 +3,13 @@
  * com.microsoft::MultiHeadAttention (attention-ms.ts).
  *
  * MACs are the Q·Kᵀ and scores·V products (plus the input projection of ops that carry weights); the scaling, soft
- * cap, mask and softmax are FLOPs. Softmax costs 5 per score (max, subtract, exp, sum, divide).
+ * cap, mask and softmax are FLOPs. Softmax is counted as the Softmax rule does: 5·scores − 2·rows (max, subtract, exp,
+ * sum, divide; a row is one query's scores).
  */
 import { dimAdd, dimMul, dimProduct, type Dim } from '../dims.js'
 import type { OpContext, OpRule, OpRuleTable } from '../types.js'
 import { numel, tensorOf } from './_helpers.js'
-import { divideDim, expectRank, expectSameDim, inputDims, optionalDims, pickOutputs, SOFTMAX_FLOPS } from './_compute-utils.js'
+import { divideDim, expectRank, expectSameDim, inputDims, optionalDims, pickOutputs, softmaxFlops } from './_compute-utils.js'
 import { MS_ATTENTION_RULES } from './attention-ms.js'
 
 /** The sizes an ai.onnx Attention node works with. */
@@ -61,7 +62,7 @@ function attentionDims(ctx: OpContext): AttentionDims {
 
 const Attention: OpRule = {
   formula:
-    'MACs = B·Hq·Sq·T·(head + v_head) (Q·Kᵀ and scores·V, T = past + kv sequence); FLOPs = 2·MACs + |Q| + B·Hkv·T·head (Q and K × √scale) + 3·scores (softcap, when set) + scores (mask, when attn_mask or is_causal) + 5·scores (softmax), scores = B·Hq·Sq·T',
+    'MACs = B·Hq·Sq·T·(head + v_head) (Q·Kᵀ and scores·V, T = past + kv sequence); FLOPs = 2·MACs + |Q| + B·Hkv·T·head (Q and K × √scale) + 3·scores (softcap, when set) + scores (mask, when attn_mask or is_causal) + 5·scores − 2·rows (softmax), scores = B·Hq·Sq·T, rows = B·Hq·Sq',
   infer(ctx) {
     const d = attentionDims(ctx)
     const q = ctx.tensor(0)
@@ -77,11 +78,12 @@ const Attention: OpRule = {
     const d = attentionDims(ctx)
     const scores = dimProduct([d.batch, d.qHeads, d.qSeq, d.total])
     const macs = dimMul(scores, dimAdd(d.headSize, d.vHeadSize))
-    let perScore = SOFTMAX_FLOPS
+    let perScore = 0
     if (ctx.attrFloat('softcap', 0) !== 0) perScore += 3
     if (ctx.optionalTensor(3) !== undefined || ctx.attrInt('is_causal', 0) !== 0) perScore += 1
     const scaling = dimAdd(numel(ctx.tensor(0).dims) ?? 0, dimProduct([d.batch, d.kvHeads, d.total, d.headSize]))
-    return { macs, flops: dimAdd(dimAdd(dimMul(2, macs), scaling), dimMul(perScore, scores)) }
+    const softmax = softmaxFlops(scores, dimProduct([d.batch, d.qHeads, d.qSeq]))
+    return { macs, flops: dimAdd(dimAdd(dimMul(2, macs), scaling), dimAdd(dimMul(perScore, scores), softmax)) }
   },
 }
 

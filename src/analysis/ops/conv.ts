@@ -7,7 +7,7 @@
 import { dimAdd, dimMul, dimProduct, type Dim } from '../dims.js'
 import type { OpContext, OpCost, OpRule, OpRuleTable } from '../types.js'
 import { dimsOf, numel, outputElements, tensorOf } from './_helpers.js'
-import { divideDim, inputDims, intsValue, pickOutputs } from './_compute-utils.js'
+import { dimsValue, divideDim, inputDims, intsValue, pickOutputs } from './_compute-utils.js'
 import { convShape } from './_conv-utils.js'
 import { CONV_TRANSPOSE_RULES } from './conv-transpose.js'
 
@@ -108,7 +108,7 @@ const Col2Im: OpRule = {
     if (x.length !== 3) ctx.fail(`input should have rank 3 (N, C·∏block, L), not ${x.length}`, x)
     const imageT = ctx.tensor(1)
     const blockT = ctx.tensor(2)
-    const image = intsValue(imageT)
+    const image = dimsValue(imageT)
     const block = intsValue(blockT)
     const rankDim = imageT.dims?.[0] ?? blockT.dims?.[0]
     const rank = image?.length ?? block?.length ?? (typeof rankDim === 'number' ? rankDim : undefined)

@@ -8,7 +8,7 @@
 import { dimAdd, dimMul, dimProduct, dimSub, type Dim } from '../dims.js'
 import type { OpContext, OpRule, OpRuleTable } from '../types.js'
 import { numel, outputElements, tensorOf } from './_helpers.js'
-import { countDiff, expectRank, inputDims, intsValue, pickOutputs } from './_compute-utils.js'
+import { countDiff, dimsValue, expectRank, inputDims, pickOutputs } from './_compute-utils.js'
 import { poolOutputDims, readWindowAttrs } from './_window-utils.js'
 
 function kernelOf(ctx: OpContext, spatialRank: number): readonly number[] {
@@ -84,7 +84,7 @@ const MaxUnpool: OpRule = {
     const dtype = ctx.tensor(0).dtype
     const shapeInput = ctx.optionalTensor(2)
     if (shapeInput !== undefined) {
-      const known = intsValue(shapeInput)
+      const known = dimsValue(shapeInput)
       if (known !== undefined) {
         if (known.length !== x.length) ctx.fail(`output_shape has ${known.length} values for rank ${x.length}`, known)
         return [tensorOf(dtype, known)]

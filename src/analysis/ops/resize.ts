@@ -8,7 +8,7 @@
 import { dimFloorDiv, dimMul, isStaticDim, type Dim } from '../dims.js'
 import type { OpContext, OpRule, OpRuleTable } from '../types.js'
 import { normalizeAxis, numel, staticValue, tensorOf } from './_helpers.js'
-import { inputDims, intsValue } from './_compute-utils.js'
+import { dimsValue, inputDims } from './_compute-utils.js'
 import { interpolationFlops } from './_resample-utils.js'
 import { GRID_RULES } from './grid-sample.js'
 
@@ -28,7 +28,7 @@ function resizeAxes(ctx: OpContext, rank: number): number[] {
   return ctx.attrInts('axes').map((a) => normalizeAxis(ctx, a, rank))
 }
 
-function fromSizes(ctx: OpContext, x: readonly Dim[], axes: readonly number[], sizes: readonly number[]): Dim[] {
+function fromSizes(ctx: OpContext, x: readonly Dim[], axes: readonly number[], sizes: readonly Dim[]): Dim[] {
   if (sizes.length !== axes.length) ctx.fail(`sizes has ${sizes.length} values for ${axes.length} axes`, sizes)
   const out = [...x]
   const policy = ctx.opset >= 18 ? ctx.attrString('keep_aspect_ratio_policy', 'stretch') : 'stretch'
@@ -38,11 +38,11 @@ function fromSizes(ctx: OpContext, x: readonly Dim[], axes: readonly number[], s
   }
   if (policy !== 'not_larger' && policy !== 'not_smaller') ctx.fail(`unknown keep_aspect_ratio_policy ${policy}`, policy)
   const inputs = axes.map((a) => x[a]!)
-  if (!inputs.every(isStaticDim)) {
+  if (!inputs.every(isStaticDim) || !sizes.every(isStaticDim)) {
     axes.forEach((a) => (out[a] = ctx.freshDim(`resized_${a}`)))
     return out
   }
-  const ratios = inputs.map((d, i) => Math.fround(sizes[i]! / d))
+  const ratios = inputs.map((d, i) => Math.fround((sizes[i] as number) / d))
   const scale = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios)
   axes.forEach((a, i) => (out[a] = Math.round(Math.fround(scale * inputs[i]!))))
   return out
@@ -72,7 +72,7 @@ function resizeDims(ctx: OpContext): Dim[] {
   const sizesT = ctx.optionalTensor(3)
   const sizesGiven = sizesT !== undefined && numel(sizesT.dims) !== 0
   if (sizesGiven) {
-    const sizes = intsValue(sizesT)
+    const sizes = dimsValue(sizesT)
     return sizes === undefined ? fresh() : fromSizes(ctx, x, axes, sizes)
   }
   const scalesT = ctx.optionalTensor(2)
@@ -85,7 +85,7 @@ function resampleCost(ctx: OpContext, mode: string, transform: string, outputs: 
   const out = outputs[0]
   const inDims = ctx.tensor(0).dims
   if (out?.kind !== 'tensor' || out.dims === undefined || inDims === undefined) return { macs: 0, flops: 0 }
-  const resized = out.dims.map((d, i) => i).filter((i) => out.dims![i] !== inDims[i])
+  const resized = out.dims.map((_, i) => i).filter((i) => out.dims![i] !== inDims[i])
   return { macs: 0, flops: interpolationFlops(out.dims, resized, mode, transform) }
 }
 
@@ -104,7 +104,8 @@ const Resize: OpRule = {
 }
 
 const Upsample: OpRule = {
-  formula: RESAMPLE_FORMULA,
+  formula:
+    'FLOPs = out·i + Σ over resized axes of out_axis·c; i = 0 (nearest), 3·(2^d − 1) (linear), d = resized axes; c = 1 (asymmetric coordinate) + 1 (nearest rounding) / 2 (linear floor, fraction)',
   infer(ctx) {
     const x = inputDims(ctx, 0, 'X')
     const axes = x.map((_, i) => i)

@@ -75,14 +75,15 @@ function elementwisePerUnit(ctx: OpContext, kind: Kind, dirs: number): number {
 
 function rnnRule(kind: Kind): OpRule {
   const perUnit: Record<Kind, string> = {
-    RNN: 'f + 2 (biases, when B is given)',
-    GRU: '2·f + g + 5 (r ⊙, state update) + 1 (linear_before_reset) + 6 (biases, when B is given)',
-    LSTM: '3·f + g + h + 4 (cell and output updates) + 6 (peepholes, when P is given) + 8 (biases, when B is given)',
+    RNN: 'f + 2 (biases, when B is given) + 2 (clip, when set)',
+    GRU: '2·f + g + 5 (r ⊙, state update) + 1 (when linear_before_reset) + 6 (biases, when B is given) + 6 (clip, when set)',
+    LSTM: '3·f + g + h + 4 (cell and output updates) + 6 (peepholes, when P is given) + 8 (biases, when B is given) + 8 (clip, when set)',
   }
+  const gates = GATES[kind] === 1 ? '' : `${GATES[kind]}·`
   return {
     formula:
-      `MACs = dirs·T·B·${GATES[kind]}·H·(I + H); FLOPs = 2·MACs + dirs·T·B·H·(${perUnit[kind]}` +
-      ` + 2 per gate with clip), activations: Sigmoid 4, Tanh 1, Relu 1`,
+      `MACs = dirs·T·B·${gates}H·(I + H); FLOPs = 2·MACs + dirs·T·B·H·(${perUnit[kind]}),` +
+      ' activations f, g, h: Sigmoid 4, Tanh 1, Relu 1, HardSigmoid 4, Softsign 3, …',
     infer(ctx) {
       const d = rnnDims(ctx, kind)
       const dtype = ctx.tensor(0).dtype
