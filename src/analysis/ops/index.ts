@@ -4,6 +4,7 @@
  */
 import type { OpRule } from '../types.js'
 import { ATTENTION_RULES } from './attention.js'
+import { CONTRIB_RULES } from './contrib.js'
 import { CONTROL_FLOW_RULES } from './control-flow.js'
 import { CONV_RULES } from './conv.js'
 import { ELEMENTWISE_RULES } from './elementwise.js'
@@ -11,7 +12,9 @@ import { LOSS_RULES } from './loss.js'
 import { MATMUL_RULES } from './matmul.js'
 import { NORM_RULES } from './norm.js'
 import { POOL_RULES } from './pool.js'
+import { PREVIEW_RULES } from './preview.js'
 import { QUANT_RULES } from './quant.js'
+import { RANDOM_RULES } from './random.js'
 import { REDUCE_RULES } from './reduce.js'
 import { RESIZE_RULES } from './resize.js'
 import { RNN_RULES } from './rnn.js'
@@ -19,11 +22,12 @@ import { SEQUENCE_RULES } from './sequence.js'
 import { SIGNAL_RULES } from './signal.js'
 import { TENSOR_RULES } from './tensor.js'
 import { TEXT_RULES } from './text.js'
+import { TRAINING_RULES } from './training.js'
 
 const TABLES = [
   ATTENTION_RULES, CONTROL_FLOW_RULES, CONV_RULES, ELEMENTWISE_RULES, LOSS_RULES, MATMUL_RULES, NORM_RULES,
   POOL_RULES, QUANT_RULES, REDUCE_RULES, RESIZE_RULES, RNN_RULES, SEQUENCE_RULES, SIGNAL_RULES, TENSOR_RULES,
-  TEXT_RULES,
+  TEXT_RULES, RANDOM_RULES, TRAINING_RULES, CONTRIB_RULES, PREVIEW_RULES,
 ]
 
 const RULES = new Map<string, OpRule>()

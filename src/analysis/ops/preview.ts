@@ -1,0 +1,3 @@
+import type { OpRuleTable } from '../types.js'
+
+export const PREVIEW_RULES: OpRuleTable = {}

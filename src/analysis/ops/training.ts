@@ -1,0 +1,3 @@
+import type { OpRuleTable } from '../types.js'
+
+export const TRAINING_RULES: OpRuleTable = {}
