@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ERROR_FIXES } from '../../src/errors.js'
 import { loadConformance, runConformanceTest, type TestOutcome } from './conformance.js'
-import { KNOWN_GAPS } from './known-gaps.js'
 
 const { summary, observed } = loadConformance()
 const outcomes: TestOutcome[] = Object.keys(summary).sort().map((test) => runConformanceTest(test, summary[test]!, observed[test]))
@@ -18,26 +17,23 @@ describe('shape inference agrees with onnxruntime on the ONNX backend test model
     expect(outcomes.filter((o) => o.errorCode === 'E_INTERNAL').map((o) => `${o.test}: ${o.errorMessage ?? ''}`)).toEqual([])
   })
 
-  it('gives every tensor onnxruntime observed exactly its dims, except the documented gaps', () => {
+  it('gives every tensor onnxruntime observed, and every expected output, exactly its dims', () => {
     const failures = outcomes.flatMap((o) => [
-      ...o.mismatches.map((m) => `${o.test} ${m.tensor}`),
-      ...(o.errorCode ? [`${o.test} (${o.errorCode})`] : []),
+      ...o.mismatches.map((m) => `${o.test} ${m.tensor} (${m.producer}): expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`),
+      ...(o.errorCode ? [`${o.test}: ${o.errorCode}`] : []),
     ])
-    const unexplained = failures.filter((f) => !KNOWN_GAPS.some((gap) => gap.pattern.test(f)))
-    expect(unexplained).toEqual([])
+    expect(failures).toEqual([])
   })
 
-  it('lists no gap that no longer occurs', () => {
-    const failures = outcomes.flatMap((o) => [...o.mismatches.map((m) => `${o.test} ${m.tensor}`), ...(o.errorCode ? [`${o.test} (${o.errorCode})`] : [])])
-    const stale = KNOWN_GAPS.filter((gap) => !failures.some((f) => gap.pattern.test(f))).map((gap) => String(gap.pattern))
-    expect(stale).toEqual([])
+  it('knows every op of the data: no unknown op is left', () => {
+    expect(outcomes.flatMap((o) => o.unknownOps.map((u) => `${o.test}: ${u}`))).toEqual([])
   })
 
-  it('matches at least 99 % of the observed tensors', () => {
-    const observedOutcomes = outcomes.filter((o) => o.kind === 'observed')
-    const compared = observedOutcomes.reduce((a, o) => a + o.compared, 0)
-    const matched = observedOutcomes.reduce((a, o) => a + o.matched, 0)
-    expect(compared).toBe(14_692)
-    expect(matched / compared).toBeGreaterThanOrEqual(0.99)
+  it('compares all 14,692 observed tensors and 452 expected outputs', () => {
+    const count = (kind: TestOutcome['kind'], f: (o: TestOutcome) => number): number => outcomes.filter((o) => o.kind === kind).reduce((a, o) => a + f(o), 0)
+    expect(count('observed', (o) => o.compared)).toBe(14_692)
+    expect(count('observed', (o) => o.matched)).toBe(14_692)
+    expect(count('expected-outputs', (o) => o.compared)).toBe(452)
+    expect(count('expected-outputs', (o) => o.matched)).toBe(452)
   })
 })
