@@ -193,6 +193,8 @@ function buildReport(
 
   const unresolved = new Map<string, string[]>()
   for (const n of nodes) {
+    // numbers have no symbols: only polynomial strings are looked into
+    if (typeof n.macs !== 'string' && typeof n.flops !== 'string' && typeof n.bytesRead !== 'string' && typeof n.bytesWritten !== 'string') continue
     for (const v of [n.macs, n.flops, n.bytesRead, n.bytesWritten]) {
       for (const s of v === null ? [] : dimSymbols(v)) {
         const list = unresolved.get(s) ?? []
@@ -204,7 +206,9 @@ function buildReport(
   for (const s of dimSymbols(peak)) if (!unresolved.has(s)) unresolved.set(s, [])
 
   const tensorTable: Record<string, { dtype: string; dims: readonly Dim[] | null }> = {}
-  for (const [name, type] of tensors) if (type.kind === 'tensor') tensorTable[name] = { dtype: type.dtype, dims: type.dims ?? null }
+  tensors.forEach((type, name) => {
+    if (type.kind === 'tensor') tensorTable[name] = { dtype: type.dtype, dims: type.dims ?? null }
+  })
 
   return {
     costModelVersion: COST_MODEL_VERSION,

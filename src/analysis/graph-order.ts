@@ -38,60 +38,85 @@ export function freeNames(graph: OnnxGraph): string[] {
  * initializers, outer scope).
  */
 export function topologicalOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string): number[] {
+  const nodes = graph.nodes
   const producer = new Map<string, number>()
-  graph.nodes.forEach((n, i) => {
-    for (const o of n.outputs) if (o !== '') producer.set(o, i)
-  })
-  const reads = graph.nodes.map((n) => nodeReads(n))
-  const indegree = new Array<number>(graph.nodes.length).fill(0)
-  const consumers: number[][] = graph.nodes.map(() => [])
-  reads.forEach((names, i) => {
-    const deps = new Set<number>()
-    for (const name of names) {
+  for (let i = 0; i < nodes.length; i++) for (const o of nodes[i]!.outputs) if (o !== '') producer.set(o, i)
+  const indegree = new Array<number>(nodes.length).fill(0)
+  const consumers: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length)
+  // lastReader[p] = the last node that counted p as a dependency (each producer counts once per node)
+  const lastReader = new Int32Array(nodes.length).fill(-1)
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!
+    // nodeReads drops the node's omitted inputs ('') but keeps whatever its subgraphs read
+    const subgraphs = hasSubgraphs(node)
+    for (const name of subgraphs ? nodeReads(node) : node.inputs) {
+      if (name === '' && !subgraphs) continue
       const p = producer.get(name)
-      if (p !== undefined && p !== i) deps.add(p)
-      else if (p === undefined && !available(name)) {
-        const node = graph.nodes[i]!
+      if (p !== undefined && p !== i) {
+        if (lastReader[p] !== i) {
+          lastReader[p] = i
+          indegree[i]!++
+          const list = consumers[p]
+          if (list === undefined) consumers[p] = [i]
+          else list.push(i)
+        }
+      } else if (p === undefined && !available(name)) {
         throw new ModelgateError('E_DANGLING_INPUT', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads ${JSON.stringify(name)}, which no node, input or initializer defines.`, { value: name, node: nodeLabel(node) })
-      } else if (p === i && graph.nodes[i]!.inputs.includes(name)) {
-        const node = graph.nodes[i]!
+      } else if (p === i && node.inputs.includes(name)) {
         throw new ModelgateError('E_GRAPH_CYCLE', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads its own output ${JSON.stringify(name)}.`, { value: name, node: nodeLabel(node) })
       }
     }
-    indegree[i] = deps.size
-    for (const d of deps) consumers[d]!.push(i)
-  })
-  // a min-heap would keep file order exactly; a sorted ready list is enough for the graph sizes we see
+  }
+  // always run the ready node that comes first in the file: keeps the file's order where it is already valid
   const order: number[] = []
   const ready: number[] = []
-  indegree.forEach((d, i) => {
-    if (d === 0) ready.push(i)
-  })
-  ready.reverse()
+  for (let i = 0; i < nodes.length; i++) if (indegree[i] === 0) heapPush(ready, i)
   while (ready.length > 0) {
-    const i = ready.pop()!
+    const i = heapPop(ready)
     order.push(i)
-    const next: number[] = []
-    for (const c of consumers[i]!) if (--indegree[c]! === 0) next.push(c)
-    next.sort((a, b) => b - a)
-    // push in reverse so the smallest index pops first among the newly ready
-    for (const c of next) insertDescending(ready, c)
+    for (const c of consumers[i] ?? []) if (--indegree[c]! === 0) heapPush(ready, c)
   }
-  if (order.length !== graph.nodes.length) {
-    const stuck = graph.nodes.find((_, i) => indegree[i]! > 0)!
+  if (order.length !== nodes.length) {
+    const stuck = nodes.find((_, i) => indegree[i]! > 0)!
     throw new ModelgateError('E_GRAPH_CYCLE', `${graphLabel} has a cycle through node ${nodeLabel(stuck)} (${stuck.opType}).`, { value: nodeLabel(stuck), node: nodeLabel(stuck) })
   }
   return order
 }
 
-function insertDescending(list: number[], value: number): void {
-  // list is kept in descending order so that pop() yields the smallest index
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (list[mid]! > value) lo = mid + 1
-    else hi = mid
+/** True when the node has a graph attribute (If branches, Loop/Scan bodies). */
+export function hasSubgraphs(node: OnnxNode): boolean {
+  for (const a of node.attributes.values()) if (a.type === 'graph' || a.type === 'graphs') return true
+  return false
+}
+
+function heapPush(heap: number[], value: number): void {
+  let i = heap.length
+  heap.push(value)
+  while (i > 0) {
+    const parent = (i - 1) >> 1
+    if (heap[parent]! <= value) break
+    heap[i] = heap[parent]!
+    i = parent
   }
-  list.splice(lo, 0, value)
+  heap[i] = value
+}
+
+function heapPop(heap: number[]): number {
+  const top = heap[0]!
+  const last = heap.pop()!
+  const n = heap.length
+  if (n > 0) {
+    let i = 0
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= n) break
+      const r = l + 1
+      const child = r < n && heap[r]! < heap[l]! ? r : l
+      if (heap[child]! >= last) break
+      heap[i] = heap[child]!
+      i = child
+    }
+    heap[i] = last
+  }
+  return top
 }

@@ -5,7 +5,7 @@
  */
 import { ModelgateError, isModelgateError } from '../errors.js'
 import { decodeElements } from '../onnx/tensor-data.js'
-import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, ValueType } from '../onnx/types.js'
+import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, ValueInfo, ValueType } from '../onnx/types.js'
 import { createOpContext, nodeLabel, type InferenceServices } from './context.js'
 import { dimAdd, dimMax, symbolDim, type Dim } from './dims.js'
 import { topologicalOrder } from './graph-order.js'
@@ -59,7 +59,9 @@ class Scope {
     return this.values.has(name) || (this.parent?.has(name) ?? false)
   }
   get(name: string): InferredType | undefined {
-    return this.values.has(name) ? this.values.get(name) : this.parent?.get(name)
+    const value = this.values.get(name)
+    if (value !== undefined || this.values.has(name)) return value
+    return this.parent?.get(name)
   }
 }
 
@@ -74,6 +76,7 @@ class Engine {
   private readonly unknownOps = new Map<string, number>()
   private readonly functions = new Map<string, OnnxFunction>()
   private readonly tensorCache = new WeakMap<OnnxTensor, TensorType>()
+  private readonly declared = new WeakMap<OnnxGraph, Map<string, ValueInfo>>()
   private nodeCount = 0
   private countedNodes = 0
   private blockedNodes = 0
@@ -94,7 +97,9 @@ class Engine {
     const records: NodeRecord[] = []
     this.inferGraph(graph, scope, this.model.opsets, 'the main graph', records)
     const tensors = new Map<string, InferredType>()
-    for (const [name, type] of scope.values) if (type !== undefined) tensors.set(name, type)
+    scope.values.forEach((type, name) => {
+      if (type !== undefined) tensors.set(name, type)
+    })
     return { tensors, records, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes, blockedNodes: this.blockedNodes }
   }
 
@@ -208,7 +213,7 @@ class Engine {
     this.nodeCount++
     const inputs = node.inputs.map((n) => (n === '' ? undefined : scope.get(n)))
     const domain = node.domain === 'ai.onnx' ? '' : node.domain
-    const fn = this.functions.get(`${node.domain}::${node.opType}`)
+    const fn = this.functions.size === 0 ? undefined : this.functions.get(`${node.domain}::${node.opType}`)
     const rule = fn === undefined ? findOpRule(domain, node.opType) : undefined
     const subgraphs: { name: string; cost: OpCost }[] = []
     let outputs: readonly (InferredType | undefined)[]
@@ -247,14 +252,23 @@ class Engine {
       outputs = node.outputs.map((o) => this.declaredType(graph, o))
       cost = undefined
     }
-    node.outputs.forEach((o, i) => {
+    for (let i = 0; i < node.outputs.length; i++) {
+      const o = node.outputs[i]!
       if (o !== '') scope.values.set(o, outputs[i])
-    })
+    }
     return { node, inputs, outputs, cost, subgraphs }
   }
 
   private declaredType(graph: OnnxGraph, name: string): InferredType | undefined {
-    const v = graph.valueInfo.find((x) => x.name === name) ?? graph.outputs.find((x) => x.name === name)
+    let declared = this.declared.get(graph)
+    if (declared === undefined) {
+      // the first value_info entry of a name wins, then the first graph output (a lookup per unknown node)
+      declared = new Map()
+      for (const x of graph.valueInfo) if (!declared.has(x.name)) declared.set(x.name, x)
+      for (const x of graph.outputs) if (!declared.has(x.name)) declared.set(x.name, x)
+      this.declared.set(graph, declared)
+    }
+    const v = declared.get(name)
     return v === undefined ? undefined : this.fromValueType(v.type, name)
   }
 

@@ -24,15 +24,19 @@ export function bytesOf(type: InferredType | undefined): Dim {
 
 /** Bytes read and written by one node (each distinct input once). */
 export function nodeTraffic(record: NodeRecord): { bytesRead: Dim; bytesWritten: Dim } {
-  const seen = new Set<string>()
+  const inputs = record.node.inputs
+  // nodes have a few inputs: a Set pays off only for long input lists (Concat, Sum)
+  const seen = inputs.length > 8 ? new Set<string>() : undefined
   let bytesRead: Dim = 0
-  record.node.inputs.forEach((name, i) => {
-    if (name === '' || seen.has(name)) return
-    seen.add(name)
+  for (let i = 0; i < inputs.length; i++) {
+    const name = inputs[i]!
+    if (name === '') continue
+    if (seen === undefined ? inputs.indexOf(name) < i : seen.has(name)) continue
+    seen?.add(name)
     bytesRead = dimAdd(bytesRead, bytesOf(record.inputs[i]))
-  })
+  }
   let bytesWritten: Dim = 0
-  for (const o of record.outputs) bytesWritten = dimAdd(bytesWritten, bytesOf(o))
+  for (let j = 0; j < record.outputs.length; j++) bytesWritten = dimAdd(bytesWritten, bytesOf(record.outputs[j]))
   return { bytesRead, bytesWritten }
 }
 
@@ -48,9 +52,10 @@ export function peakActivationBytes(
   isWeight: (name: string) => boolean,
 ): { peak: Dim; atNode: number } {
   const lastUse = new Map<string, number>()
-  records.forEach((r, i) => {
-    for (const name of r.node.inputs) if (name !== '') lastUse.set(name, i)
-  })
+  for (let i = 0; i < records.length; i++) {
+    const inputs = records[i]!.node.inputs
+    for (let k = 0; k < inputs.length; k++) if (inputs[k] !== '') lastUse.set(inputs[k]!, i)
+  }
   const end = records.length
   const deathAt = (name: string, birth: number): number => (graphOutputs.has(name) ? end : Math.max(birth, lastUse.get(name) ?? birth))
   const dying: Dim[] = Array.from({ length: end + 1 }, () => 0)
@@ -64,15 +69,18 @@ export function peakActivationBytes(
   }
   let peak: Dim = live
   let atNode = -1
-  records.forEach((r, i) => {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!
     if (r.node.opType !== 'Constant') {
-      r.node.outputs.forEach((name, j) => {
-        if (name === '') return
+      const outputs = r.node.outputs
+      for (let j = 0; j < outputs.length; j++) {
+        const name = outputs[j]!
+        if (name === '') continue
         const size = bytesOf(r.outputs[j])
         live = dimAdd(live, size)
         const d = deathAt(name, i)
         dying[d] = dimAdd(dying[d]!, size)
-      })
+      }
     }
     const larger = dimLarger(live, peak)
     if (larger !== peak) {
@@ -80,6 +88,6 @@ export function peakActivationBytes(
       atNode = i
     }
     live = dimSub(live, dying[i]!)
-  })
+  }
   return { peak, atNode }
 }

@@ -5,7 +5,7 @@
  */
 import { byteSize, isFloatType, type DataTypeName } from '../onnx/dtypes.js'
 import type { OnnxGraph, OnnxNode, OnnxTensor } from '../onnx/types.js'
-import { nodeReads } from './graph-order.js'
+import { hasSubgraphs, nodeReads } from './graph-order.js'
 
 /** The class of a stored tensor. */
 export type ParamClass = 'learnable' | 'buffer' | 'constant' | 'unused'
@@ -61,22 +61,13 @@ interface Use {
 /** Classifies every stored tensor of the model (main graph and subgraphs, initializers and Constant payloads). */
 export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
   const stored: OnnxTensor[] = []
-  const uses = new Map<string, Use[]>()
   const graphOutputs = new Set<string>()
+  const nodesOf: OnnxNode[] = []
   const visit = (g: OnnxGraph): void => {
     stored.push(...g.initializers)
     for (const o of g.outputs) graphOutputs.add(o.name)
     for (const node of g.nodes) {
-      const addUse = (name: string, index: number): void => {
-        const list = uses.get(name)
-        if (list) list.push({ node, index })
-        else uses.set(name, [{ node, index }])
-      }
-      node.inputs.forEach((name, index) => {
-        if (name !== '') addUse(name, index)
-      })
-      // names read from inside the node's subgraphs (an If branch using an outer weight)
-      for (const name of nodeReads(node).slice(node.inputs.filter((n) => n !== '').length)) addUse(name, -1)
+      nodesOf.push(node)
       if (node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')) {
         const value = node.attributes.get('value')
         if (value?.type === 'tensor' && node.outputs[0]) stored.push({ ...value.value, name: node.outputs[0] })
@@ -88,6 +79,22 @@ export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
     }
   }
   visit(graph)
+  // uses are recorded for stored tensors only: nothing else is classified
+  const storedNames = new Set(stored.map((t) => t.name))
+  const uses = new Map<string, Use[]>()
+  const addUse = (node: OnnxNode, name: string, index: number): void => {
+    if (!storedNames.has(name)) return
+    const list = uses.get(name)
+    if (list) list.push({ node, index })
+    else uses.set(name, [{ node, index }])
+  }
+  for (const node of nodesOf) {
+    node.inputs.forEach((name, index) => {
+      if (name !== '') addUse(node, name, index)
+    })
+    // names read from inside the node's subgraphs (an If branch using an outer weight)
+    if (hasSubgraphs(node)) for (const name of nodeReads(node).slice(node.inputs.filter((n) => n !== '').length)) addUse(node, name, -1)
+  }
   const seen = new Set<string>()
   const out: ClassifiedTensor[] = []
   for (const tensor of stored) {

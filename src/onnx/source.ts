@@ -31,7 +31,14 @@ export function memorySource(bytes: Uint8Array): ByteSource {
 
 const WINDOW = 64 * 1024
 
-/** A source over an open file, with a small read-ahead window. */
+/** Reads of fewer bytes than this fill this many, so that runs of small reads cost one system call. */
+const MIN_FILL = 4 * 1024
+
+/**
+ * A source over an open file. `read` keeps a window: a read outside it fills at least {@link MIN_FILL} bytes from
+ * there (small tensors' payloads are scattered through a large file between big ones; callers that scan ask for
+ * larger chunks themselves).
+ */
 export function fileSource(path: string): ByteSource {
   const fd = openSync(path, 'r')
   let length: number
@@ -46,7 +53,7 @@ export function fileSource(path: string): ByteSource {
   let windowEnd = 0
   let closed = false
   const fill = (pos: number, len: number): void => {
-    const size = Math.max(len, WINDOW)
+    const size = Math.max(len, MIN_FILL)
     if (window.length < size) window = new Uint8Array(size)
     const want = Math.min(size, length - pos)
     let got = 0
@@ -67,17 +74,15 @@ export function fileSource(path: string): ByteSource {
       return window.subarray(pos - windowStart, pos - windowStart + len)
     },
     copy(pos, len) {
-      if (len > WINDOW) {
-        const out = new Uint8Array(len)
-        let got = 0
-        while (got < len) {
-          const n = readSync(fd, out, got, len - got, pos + got)
-          if (n === 0) throw new RangeError(`read past the end (${pos}+${len})`)
-          got += n
-        }
-        return out
+      if (len <= WINDOW) return this.read(pos, len).slice()
+      const out = new Uint8Array(len)
+      let got = 0
+      while (got < len) {
+        const n = readSync(fd, out, got, len - got, pos + got)
+        if (n === 0) throw new RangeError(`read past the end (${pos}+${len})`)
+        got += n
       }
-      return this.read(pos, len).slice()
+      return out
     },
     close() {
       if (!closed) closeSync(fd)

@@ -72,23 +72,17 @@ export function markerIndex(bytes: Uint8Array): number | undefined {
   return (view.getUint32(8, true) ^ 0x5a5a5a5a) >>> 0 === index ? index : undefined
 }
 
-function marker(index: number): Uint8Array {
-  const out = new Uint8Array(2 + MARKER_LENGTH)
-  out[0] = (9 << 3) | 2
-  out[1] = MARKER_LENGTH
-  out.set([0x4d, 0x47, 0x50, 0x4c], 2)
-  const view = new DataView(out.buffer)
-  view.setUint32(6, index, true)
-  view.setUint32(10, (index ^ 0x5a5a5a5a) >>> 0, true)
-  return out
-}
-
-interface Built {
-  readonly parts: (Uint8Array | Built)[]
-  length: number
-}
-
 const MAX_DEPTH = 64
+
+/**
+ * Bytes the scanner reads from its source at a time: little after a skipped payload (a tensor header or two
+ * follow, then the next payload), doubling while the structure goes on.
+ */
+const MIN_CHUNK = 4 * 1024
+const MAX_CHUNK = 256 * 1024
+
+/** Structure ranges less than this apart are copied with one read. */
+const MAX_GAP = 4 * 1024
 
 /** Reads just what a scanner needs from a source. */
 export interface ScanSource {
@@ -97,46 +91,135 @@ export interface ScanSource {
   copy(pos: number, len: number): Uint8Array
 }
 
+/**
+ * The structure being built, as a list of pieces: ranges of the source (kept, never copied while scanning) and
+ * bytes the scanner inserts (rewritten lengths, payload markers), held in one growing buffer.
+ */
+class Plan {
+  /** Per piece: a source offset (≥ 0), or -(offset in `extra`) - 1 for inserted bytes. */
+  readonly pos: number[] = []
+  readonly len: number[] = []
+  total = 0
+  extra = new Uint8Array(4096)
+  extraLength = 0
+
+  range(start: number, length: number): void {
+    if (length <= 0) return
+    const last = this.pos.length - 1
+    // a run that continues the previous one extends it
+    if (last >= 0 && this.pos[last]! >= 0 && this.pos[last]! + this.len[last]! === start) this.len[last]! += length
+    else {
+      this.pos.push(start)
+      this.len.push(length)
+    }
+    this.total += length
+  }
+
+  /** Room for `length` inserted bytes; returns their offset in `extra`. */
+  reserve(length: number): number {
+    if (this.extraLength + length > this.extra.length) {
+      const grown = new Uint8Array(Math.max(this.extra.length * 2, this.extraLength + length))
+      grown.set(this.extra.subarray(0, this.extraLength))
+      this.extra = grown
+    }
+    const at = this.extraLength
+    this.extraLength += length
+    return at
+  }
+
+  /** Sets piece `index` to the canonical varint of `value` (inserted bytes). */
+  setVarint(index: number, value: number): void {
+    let size = 1
+    for (let v = value; v >= 128; v = Math.floor(v / 128)) size++
+    const at = this.reserve(size)
+    let v = value
+    for (let k = 0; k < size - 1; k++) {
+      this.extra[at + k] = (v % 128) | 0x80
+      v = Math.floor(v / 128)
+    }
+    this.extra[at + size - 1] = v
+    this.pos[index] = -at - 1
+    this.len[index] = size
+    this.total += size
+  }
+
+  /** Appends a payload marker: raw_data (field 9) holding "MGPL" + index (u32 LE) + index ^ 0x5a5a5a5a. */
+  marker(index: number): void {
+    const at = this.reserve(2 + MARKER_LENGTH)
+    const e = this.extra
+    e[at] = (9 << 3) | 2
+    e[at + 1] = MARKER_LENGTH
+    e.set(MARKER_MAGIC, at + 2)
+    const check = (index ^ 0x5a5a5a5a) >>> 0
+    for (let k = 0; k < 4; k++) {
+      e[at + 6 + k] = (index >>> (8 * k)) & 0xff
+      e[at + 10 + k] = (check >>> (8 * k)) & 0xff
+    }
+    this.pos.push(-at - 1)
+    this.len.push(2 + MARKER_LENGTH)
+    this.total += 2 + MARKER_LENGTH
+  }
+}
+
+const MARKER_MAGIC = Uint8Array.of(0x4d, 0x47, 0x50, 0x4c)
+
 /** Scans a ModelProto in `source`. Throws {@link WireError} for malformed data. */
 export function scanModel(source: ScanSource): ScanResult {
   const payloads: SkippedPayload[] = []
   const functionAttributeProtos: Uint8Array[][] = []
+  const plan = new Plan()
+  // messages whose bytes change (a payload skipped, a function attribute taken out) count as edits; a message
+  // without edits is kept as the bytes it has in the source
+  let edits = 0
 
-  const varint = (pos: number, end: number): [value: number, next: number] => {
-    const bytes = source.read(pos, Math.min(10, end - pos))
+  // the bytes at [bufStart, bufEnd) of the source; only this cursor reads the source while scanning
+  let buf: Uint8Array = new Uint8Array(0)
+  let bufStart = 0
+  let bufEnd = 0
+  let chunk = MIN_CHUNK
+  const fetch = (pos: number, len = 0): void => {
+    chunk = pos === bufEnd && bufEnd > bufStart ? Math.min(chunk * 2, MAX_CHUNK) : MIN_CHUNK
+    buf = source.read(pos, Math.min(Math.max(chunk, len), source.length - pos))
+    bufStart = pos
+    bufEnd = pos + buf.length
+  }
+
+  let varintEnd = 0
+  /** The varint at `pos` (within the message ending at `end`); sets `varintEnd` to the byte after it. */
+  const varint = (pos: number, end: number): number => {
+    const limit = Math.min(pos + 10, end)
     let value = 0
     let mul = 1
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i]!
+    for (let p = pos; p < limit; p++) {
+      if (p < bufStart || p >= bufEnd) fetch(p)
+      const b = buf[p - bufStart]!
       value += (b & 0x7f) * mul
-      if ((b & 0x80) === 0) return [value, pos + i + 1]
+      if ((b & 0x80) === 0) {
+        varintEnd = p + 1
+        return value
+      }
       mul *= 128
     }
     throw new WireError(`a varint runs past its message at byte ${pos}`, pos, false)
   }
 
-  const scan = (kind: Kind, start: number, end: number, depth: number): Built => {
+  /** Scans a message's fields in [start, end) into the plan; returns the message's new length. */
+  const scan = (kind: Kind, start: number, end: number, depth: number): number => {
     if (depth > MAX_DEPTH) throw new WireError(`messages are nested more than ${MAX_DEPTH} deep at byte ${start}`, start, false)
-    const built: Built = { parts: [], length: 0 }
-    const push = (part: Uint8Array | Built): void => {
-      built.parts.push(part)
-      built.length += part.length
-    }
+    const totalBefore = plan.total
     let run = start
-    const flush = (to: number): void => {
-      if (to > run) push(source.copy(run, to - run))
-    }
     let payloadIndex = -1
     const descend = DESCEND[kind]
     let functionAttrs: Uint8Array[] | undefined
     if (kind === 'function') functionAttributeProtos.push((functionAttrs = []))
+    const atTop = kind === 'model' && depth === 0
     let pos = start
     while (pos < end) {
       const tagStart = pos
-      const [key, afterKey] = varint(pos, end)
+      const key = varint(pos, end)
+      const afterKey = varintEnd
       const field = Math.floor(key / 8)
       const wireType = key % 8
-      const atTop = kind === 'model' && depth === 0
       if (field === 0) throw new WireError(`field number 0 at byte ${tagStart}`, tagStart, atTop)
       if (atTop) {
         const expected = MODEL_WIRE_TYPES[field]
@@ -146,33 +229,49 @@ export function scanModel(source: ScanSource): ScanResult {
       }
       pos = afterKey
       if (wireType === 0) {
-        pos = varint(pos, end)[1]
+        varint(pos, end)
+        pos = varintEnd
       } else if (wireType === 1) {
         pos += 8
       } else if (wireType === 5) {
         pos += 4
       } else if (wireType === 2) {
-        const [len, dataStart] = varint(pos, end)
+        const len = varint(pos, end)
+        const dataStart = varintEnd
         const dataEnd = dataStart + len
         if (dataEnd > end) throw new WireError(`field ${field} at byte ${tagStart} is ${len} bytes long, past the end of its message at ${end}`, tagStart, atTop)
         const encoding = kind === 'tensor' ? TENSOR_DATA[field] : undefined
         const child = descend[field]
         if (encoding !== undefined) {
-          flush(tagStart)
+          plan.range(run, tagStart - run)
           payloads.push({ offset: dataStart, length: len, encoding })
           if (payloadIndex < 0) payloadIndex = payloads.length - 1
           run = dataEnd
+          edits++
         } else if (child !== undefined) {
-          flush(tagStart)
-          const inner = scan(child, dataStart, dataEnd, depth + 1)
-          push(source.copy(tagStart, afterKey - tagStart))
-          push(encodeVarint(inner.length))
-          push(inner)
-          run = dataEnd
+          // pieces for the bytes up to the child's content and for its length, filled in if the child changes
+          const pieces = plan.pos.length
+          const totalAtField = plan.total
+          plan.pos.push(run, -1)
+          plan.len.push(afterKey - run, 0)
+          plan.total += afterKey - run
+          const editsBefore = edits
+          const innerLength = scan(child, dataStart, dataEnd, depth + 1)
+          if (edits === editsBefore) {
+            plan.pos.length = pieces
+            plan.len.length = pieces
+            plan.total = totalAtField
+          } else {
+            plan.setVarint(pieces + 1, innerLength)
+            run = dataEnd
+          }
         } else if (functionAttrs !== undefined && field === 11) {
-          flush(tagStart)
+          plan.range(run, tagStart - run)
           functionAttrs.push(source.copy(dataStart, len))
+          // copy() may have moved a file source's window under the cursor
+          bufEnd = bufStart
           run = dataEnd
+          edits++
         }
         pos = dataEnd
       } else {
@@ -180,33 +279,40 @@ export function scanModel(source: ScanSource): ScanResult {
       }
       if (pos > end) throw new WireError(`a field at byte ${tagStart} runs past the end of its message at ${end}`, tagStart, atTop)
     }
-    flush(end)
-    if (payloadIndex >= 0) push(marker(payloadIndex))
-    return built
+    plan.range(run, end - run)
+    if (payloadIndex >= 0) plan.marker(payloadIndex)
+    return plan.total - totalBefore
   }
 
-  const top = scan('model', 0, source.length, 0)
-  const structure = new Uint8Array(top.length)
+  scan('model', 0, source.length, 0)
+  const structure = new Uint8Array(plan.total)
   let offset = 0
-  const write = (b: Built): void => {
-    for (const part of b.parts) {
-      if (part instanceof Uint8Array) {
-        structure.set(part, offset)
-        offset += part.length
-      } else write(part)
+  for (let i = 0; i < plan.pos.length; i++) {
+    const p = plan.pos[i]!
+    const n = plan.len[i]!
+    if (p < 0) {
+      structure.set(plan.extra.subarray(-p - 1, -p - 1 + n), offset)
+    } else {
+      for (let q = p; q < p + n;) {
+        if (q < bufStart || q >= bufEnd) {
+          // one read for this range and the ranges that follow closely (source ranges come in file order)
+          let end = p + n
+          for (let j = i + 1; j < plan.pos.length && end - q < MAX_CHUNK; j++) {
+            const next = plan.pos[j]!
+            if (next < 0) continue
+            if (next - end > MAX_GAP) break
+            end = Math.max(end, next + plan.len[j]!)
+          }
+          bufEnd = bufStart
+          fetch(q, Math.min(end, q + MAX_CHUNK) - q)
+        }
+        const m = Math.min(p + n, bufEnd) - q
+        if (m <= 16) for (let k = 0; k < m; k++) structure[offset + q - p + k] = buf[q - bufStart + k]!
+        else structure.set(buf.subarray(q - bufStart, q - bufStart + m), offset + q - p)
+        q += m
+      }
     }
+    offset += n
   }
-  write(top)
   return { structure, payloads, functionAttributeProtos }
-}
-
-function encodeVarint(value: number): Uint8Array {
-  const out: number[] = []
-  let v = value
-  while (v >= 128) {
-    out.push((v % 128) | 0x80)
-    v = Math.floor(v / 128)
-  }
-  out.push(v)
-  return Uint8Array.from(out)
 }
