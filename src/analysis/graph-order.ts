@@ -10,8 +10,8 @@ import { nodeLabel } from './context.js'
 export function nodeReads(node: OnnxNode): string[] {
   const reads = node.inputs.filter((n) => n !== '')
   for (const a of node.attributes.values()) {
-    if (a.type === 'graph') reads.push(...freeNames(a.value))
-    else if (a.type === 'graphs') for (const g of a.value) reads.push(...freeNames(g))
+    if (a.type === 'graph') for (const n of freeNames(a.value)) reads.push(n)
+    else if (a.type === 'graphs') for (const g of a.value) for (const n of freeNames(g)) reads.push(n)
   }
   return reads
 }

@@ -64,7 +64,7 @@ export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
   const graphOutputs = new Set<string>()
   const nodesOf: OnnxNode[] = []
   const visit = (g: OnnxGraph): void => {
-    stored.push(...g.initializers)
+    for (const t of g.initializers) stored.push(t)
     for (const o of g.outputs) graphOutputs.add(o.name)
     for (const node of g.nodes) {
       nodesOf.push(node)
