@@ -1,0 +1,134 @@
+/**
+ * Paired comparison of two models (or one model with itself) in one process: both sessions open side by side,
+ * warmed up alternately, then measured in rounds whose order alternates (A B, B A, A B, …, i.e. A B B A A B …),
+ * so drift, frequency changes and noise bursts fall on both. The ratio of medians gets a confidence interval
+ * from a seeded block bootstrap over the rounds, and the verdict follows the rule in `verdict.ts`.
+ */
+import { ModelgateError } from '../errors.js'
+import type { ModelRef } from '../model/index.js'
+import { benchConditions } from './conditions.js'
+import { engineSettings, engineVersion, runError } from './engine.js'
+import { feedsFor, openModel, type OpenedModel } from './measure.js'
+import { sampleLatency } from './sampler.js'
+import { median, ratioOfMedians, summarizeLatency } from './stats.js'
+import type { BenchConditions, CompareOptions, CompareSideOptions, ComparedSide, LatencyComparison } from './types.js'
+import { comparabilityIssue, DEFAULT_THRESHOLD, latencyVerdict } from './verdict.js'
+
+const BOOTSTRAP_REPLICATES = 2000
+
+function positive(name: string, value: number | undefined, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new ModelgateError('E_BENCH_OPTION', `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}.`, { value })
+  }
+  return value
+}
+
+function sideOptions(options: CompareOptions, side: CompareSideOptions | undefined): CompareSideOptions {
+  const threads = side?.threads ?? options.threads
+  const interOpThreads = side?.interOpThreads ?? options.interOpThreads
+  const graphOptimizationLevel = side?.graphOptimizationLevel ?? options.graphOptimizationLevel
+  return {
+    ...(threads === undefined ? {} : { threads }),
+    ...(interOpThreads === undefined ? {} : { interOpThreads }),
+    ...(graphOptimizationLevel === undefined ? {} : { graphOptimizationLevel }),
+    shapes: { ...options.shapes, ...side?.shapes },
+    dims: { ...options.dims, ...side?.dims },
+    inputs: { ...options.inputs, ...side?.inputs },
+  }
+}
+
+/**
+ * Rounds for a measuring time: blocks of ≥ 10 ms and ≥ 2 runs, between 4 and 100 rounds. Short blocks keep the
+ * A and B runs of a round close in time, so load changes on a shared machine fall on both.
+ */
+export function autoRounds(timeMs: number, runMs: number): number {
+  const blockMs = Math.max(10, 2 * runMs)
+  return Math.min(100, Math.max(4, Math.floor(timeMs / blockMs)))
+}
+
+/** The method of a comparison, in words (stored with the result). */
+export function comparisonMethod(rounds: number, threshold: number): string {
+  const guard = (threshold / 2) * 100
+  return `ratio of medians median(B)/median(A) over ${rounds} rounds interleaved A B | B A | …; 95 % CI by a seeded block bootstrap over rounds (${BOOTSTRAP_REPLICATES} replicates); ` +
+    `slower when the CI's lower bound exceeds 1 + ${guard.toFixed(1)} % (half the ${(threshold * 100).toFixed(1)} % threshold), faster when its upper bound is below 1/(1 + ${guard.toFixed(1)} %)`
+}
+
+/**
+ * Compares two models in this process.
+ * @param isolated true when this process is the comparison's own child
+ */
+export async function compareInProcess(a: ModelRef, b: ModelRef, options: CompareOptions, isolated: boolean): Promise<LatencyComparison> {
+  const time = positive('time', options.time, 1000, false)
+  const fixedRounds = options.rounds === undefined ? undefined : positive('rounds', options.rounds, 1, true)
+  const threshold = positive('threshold', options.threshold, DEFAULT_THRESHOLD, false)
+  const warmupIterations = options.warmupIterations ?? 10
+  if (!Number.isInteger(warmupIterations) || warmupIterations < 0) throw new ModelgateError('E_BENCH_OPTION', `warmupIterations must be a non-negative integer, got ${JSON.stringify(warmupIterations)}.`, { value: warmupIterations })
+  const optsA = sideOptions(options, options.a)
+  const optsB = sideOptions(options, options.b)
+  const seed = options.seed ?? 0
+  const openedA = await openModel(a, optsA)
+  let openedB: OpenedModel | undefined
+  try {
+    openedB = await openModel(b, optsB)
+    const sides = [openedA, openedB].map((opened) => {
+      const { resolved, feeds } = feedsFor(opened, options.batch, seed)
+      const name = opened.prepared.name
+      const run = (): Promise<unknown> => opened.session.run(feeds).catch((error: unknown) => {
+        throw runError(error, name)
+      })
+      return { name, opened, resolved, run, rounds: [] as number[][] }
+    })
+    const [sideA, sideB] = sides as [typeof sides[number], typeof sides[number]]
+    const warmupMs: number[] = []
+    for (let i = 0; i < Math.max(1, warmupIterations); i++) {
+      for (const side of [sideA, sideB]) {
+        const t0 = process.hrtime.bigint()
+        await side.run()
+        warmupMs.push(Number(process.hrtime.bigint() - t0) / 1e6)
+      }
+    }
+    const rounds = fixedRounds ?? autoRounds(time, median(warmupMs))
+    const loop = { timeMs: time / rounds, minIterations: 1, warmupIterations: 0, warmupTimeMs: 0 }
+    for (let r = 0; r < rounds; r++) {
+      for (const side of r % 2 === 0 ? [sideA, sideB] : [sideB, sideA]) {
+        const { samples } = await sampleLatency(side.run, loop)
+        side.rounds.push([...samples])
+      }
+      options.onProgress?.({ phase: 'measure', model: `${sideA.name} vs ${sideB.name}`, fraction: (r + 1) / rounds })
+    }
+    const estimate = ratioOfMedians(sideA.rounds, sideB.rounds, { replicates: BOOTSTRAP_REPLICATES, seed: seed + 1 })
+    const conditionsOf = (side: typeof sideA, opts: CompareSideOptions): BenchConditions => benchConditions({
+      engineVersion: engineVersion(side.opened.ort),
+      settings: engineSettings(opts),
+      batch: side.resolved.batch,
+      specs: side.resolved.specs,
+      warmup: { iterations: Math.max(1, warmupIterations), timeMs: 0 },
+      measure: { timeMs: time, minIterations: rounds },
+      isolated,
+    })
+    const summary = (side: typeof sideA, conditions: BenchConditions): ComparedSide => {
+      const latencyMs = summarizeLatency(side.rounds.flat())
+      return { model: side.name, latencyMs, throughput: { samplesPerSec: (side.resolved.batch * 1000) / latencyMs.p50 }, conditions }
+    }
+    const conditions = conditionsOf(sideA, optsA)
+    const conditionsB = conditionsOf(sideB, optsB)
+    const issue = comparabilityIssue(conditions, conditionsB)
+    return {
+      verdict: issue === null ? latencyVerdict(estimate.ci, threshold) : 'incomparable',
+      ratio: estimate.ratio,
+      ci: estimate.ci,
+      confidence: estimate.confidence,
+      threshold,
+      rounds,
+      method: comparisonMethod(rounds, threshold),
+      a: summary(sideA, conditions),
+      b: summary(sideB, conditionsB),
+      conditions,
+      ...(issue === null ? {} : { note: issue }),
+    }
+  } finally {
+    await openedA.session.release()
+    await openedB?.session.release()
+  }
+}
