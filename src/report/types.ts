@@ -60,6 +60,8 @@ export interface MetricResult {
   /** (current − baseline) / baseline × 100; null when either is missing or the baseline is 0. */
   readonly deltaPct: number | null
   readonly tolerance: Tolerance
+  /** The absolute limit of a budget assertion (`toHaveMacsBelow(5e9)` → 5e9), shown as the row's limit. Optional. */
+  readonly budget?: number
   readonly verdict: VerdictKind
   /** Measured metrics only. */
   readonly conditions?: MeasurementConditions

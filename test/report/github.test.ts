@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest'
+import { upsertStickyComment, type FetchLike } from '../../src/report/index.js'
+
+const TOKEN = 'ghs_unit_test_token_123456'
+
+function fakeFetch(answers: ((url: string) => { status: number; headers?: Record<string, string>; body: unknown } | Error)[]): { fetch: FetchLike; urls: string[] } {
+  const urls: string[] = []
+  const fetch: FetchLike = async (url) => {
+    urls.push(url)
+    const answer = answers.shift()?.(url)
+    if (answer === undefined) throw new Error('no more answers')
+    if (answer instanceof Error) throw answer
+    const headers = new Map(Object.entries(answer.headers ?? {}))
+    return { status: answer.status, headers: { get: (n: string) => headers.get(n) ?? null }, text: async () => JSON.stringify(answer.body) }
+  }
+  return { fetch, urls }
+}
+
+const base = { token: TOKEN, apiUrl: 'https://api.github.com', repo: 'octo/models', issue: 3, body: '<!-- m -->\nhi', marker: '<!-- m -->', sleep: async () => {} }
+
+describe('upsertStickyComment', () => {
+  test('a comment that merely quotes the marker later in its body is not ours', async () => {
+    const { fetch, urls } = fakeFetch([() => ({ status: 200, body: [{ id: 1, body: 'see <!-- m -->' }] }), () => ({ status: 201, body: { id: 2 } })])
+    expect(await upsertStickyComment({ ...base, fetch })).toEqual({ action: 'created', id: 2, url: undefined })
+    expect(urls.at(-1)).toBe('https://api.github.com/repos/octo/models/issues/3/comments')
+  })
+
+  test('a Link header pointing to another host is refused, so the token never leaves GitHub', async () => {
+    const { fetch, urls } = fakeFetch([() => ({ status: 200, headers: { link: '<https://evil.example/steal?page=2>; rel="next"' }, body: [] })])
+    await expect(upsertStickyComment({ ...base, fetch })).rejects.toMatchObject({ code: 'E_GITHUB_API' })
+    expect(urls).toEqual(['https://api.github.com/repos/octo/models/issues/3/comments?per_page=100'])
+  })
+
+  test('network errors and 502s are retried with growing waits', async () => {
+    const waits: number[] = []
+    const { fetch } = fakeFetch([
+      () => new Error('ECONNRESET'),
+      () => ({ status: 502, body: { message: 'Bad Gateway' } }),
+      () => ({ status: 200, body: [] }),
+      () => ({ status: 201, body: { id: 9, html_url: 'https://github.com/octo/models/pull/3#issuecomment-9' } }),
+    ])
+    const result = await upsertStickyComment({ ...base, fetch, sleep: async (ms) => void waits.push(ms) })
+    expect(result.action).toBe('created')
+    expect(waits).toEqual([1000, 2000])
+  })
+
+  test('a bad repository or PR number is a context error before any request', async () => {
+    const { fetch, urls } = fakeFetch([])
+    await expect(upsertStickyComment({ ...base, fetch, repo: 'no-slash' })).rejects.toMatchObject({ code: 'E_GITHUB_CONTEXT' })
+    await expect(upsertStickyComment({ ...base, fetch, issue: 0 })).rejects.toMatchObject({ code: 'E_GITHUB_CONTEXT' })
+    expect(urls).toEqual([])
+  })
+})
