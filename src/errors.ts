@@ -49,6 +49,7 @@ export const ERROR_FIXES = {
   E_DATASET_CLASS_EMPTY: 'Put at least one .png/.jpg image into every class folder, or remove the empty folder.',
   E_DATASET_FORMAT: 'Follow the documented data set layout (README: accuracy data sets).',
   E_IMAGE_DECODE: 'Replace or delete the corrupt image file.',
+  E_DECODER_MISSING: 'Install sharp (npm install sharp), or choose the pure-JS decoder (decoder: \'pure-js\', CLI --decoder pure-js).',
   E_LABEL_RANGE: 'Labels must be integers in [0, number of classes).',
   E_MODEL_OUTPUT: 'The model\'s output must have one score per class of the data set ([N, classes]).',
   E_INTERNAL: 'This is a modelgate bug: please report it with the model (or the smallest model that shows it).',

@@ -4,12 +4,24 @@
  */
 import { isModelgateError } from '../errors.js'
 import { ANALYZE_USAGE, analyzeCommand } from './analyze.js'
+import { benchCommand } from './bench.js'
+import { commentCommand } from './comment.js'
+import { compareCommand } from './compare.js'
 import { demoCommand } from './demo.js'
+import { evalCommand } from './eval.js'
+import { reportCommand } from './report.js'
+import { testCommand } from './test.js'
 import type { CliIo } from './io.js'
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> = {
   analyze: analyzeCommand,
+  bench: benchCommand,
   demo: demoCommand,
+  compare: compareCommand,
+  report: reportCommand,
+  comment: commentCommand,
+  eval: evalCommand,
+  test: testCommand,
 }
 
 export const USAGE = `modelgate — hold ONNX models to efficiency budgets in CI
@@ -19,6 +31,12 @@ Usage: modelgate <command> [options]
 Commands:
   analyze <model.onnx>   params, size, MACs, FLOPs, memory access, peak memory, coverage
   demo                   analyse the bundled fixture models
+  bench <model.onnx>     measured latency, throughput, memory, energy in onnxruntime (--vs b.onnx: paired comparison)
+  compare <a.onnx> <b.onnx>...  side by side: params, MACs, FLOPs, size, peak memory (--bench: latency, FPS)
+  report <report.json>...       print, --merge shard reports, or chart the --pareto trade-off
+  comment --report <file>       create or update the sticky PR comment (exit 3: no permission)
+  eval <model.onnx> --data <dir>  accuracy (top-1/top-5, mAP, mIoU) on a labelled data set, and latency
+  test [--update-baselines]     run the project's vitest gate (--update-baselines: rewrite changed baseline entries)
 
 Run \`modelgate <command> --help\` for a command's options.
 

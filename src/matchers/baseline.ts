@@ -1,0 +1,191 @@
+/**
+ * `toMatchBaseline()`: compares a model's figures with its committed baseline entry, Vitest-snapshot style.
+ * The matcher only reads baseline files; what an entry should become travels to the reporter (the single
+ * writer) through the test's meta.
+ */
+import { statSync } from 'node:fs'
+import type { MatcherState } from 'vitest'
+import { COST_MODEL_VERSION } from '../analysis/index.js'
+import {
+  baselineFileFor, compareFigure, DEFAULT_METRICS, entryKey, isMetricName, METRICS, nextEntry, projectPath, readBaselineFile,
+  type BaselineEntry, type BaselineFile, type BaselineMetric, type EntryMetricVerdict,
+} from '../baseline/index.js'
+import { isModelgateError, ModelgateError } from '../errors.js'
+import type { MetricResult, Tolerance, VerdictKind } from '../report/types.js'
+import { gateContext, type GateContext } from './context.js'
+import { currentFigures, modelSha256, type Figure } from './figures.js'
+import { guardAsync } from './guard.js'
+import type { MeasureOptions } from './measured.js'
+import { recordsOf, type GateRecords, type RecordingTask } from './record.js'
+import { describe, hint, modelLabel, receivedModel, type MatcherOutcome } from './shared.js'
+import { renderBaselineMessage, type MessageRow } from './baseline-message.js'
+
+/** Options of `toMatchBaseline`. */
+export interface MatchBaselineOptions {
+  /**
+   * Metrics to compare: built-in keys, or a metric an earlier matcher of the test recorded (`accuracy`).
+   * @default the plugin's `metrics`, else the six exact figures (params, macs, flops, sizeBytes, memoryAccessBytes, peakActivationBytes)
+   */
+  readonly metrics?: readonly string[]
+  /** One tolerance for every metric, or one per metric. Overrides the plugin's and the committed ones. */
+  readonly tolerance?: Tolerance | Readonly<Record<string, Tolerance>>
+  /** Runner settings for measured metrics (batch, threads, time, iterations). */
+  readonly bench?: MeasureOptions
+  /** The entry's model name in the key. @default the handle's name, else the path relative to the root */
+  readonly name?: string
+}
+
+interface TestTask extends RecordingTask {
+  readonly name: string
+  readonly fullTestName?: string
+  readonly file: { readonly filepath: string }
+}
+
+const usedKeys = new WeakMap<GateRecords, Set<string>>()
+
+/** The key for this call: `<test> › <model>`, numbered when a test checks the same name twice. */
+function claimKey(task: TestTask, name: string): string {
+  const records = recordsOf(task)
+  const used = usedKeys.get(records) ?? new Set<string>()
+  usedKeys.set(records, used)
+  const base = entryKey(task.fullTestName ?? task.name, name)
+  let key = base
+  for (let n = 2; used.has(key); n++) key = `${base} (${n})`
+  used.add(key)
+  return key
+}
+
+const committedFiles = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly file: BaselineFile | undefined }>()
+
+/** The committed baseline file (cached while unchanged); undefined when there is none. */
+function readCommitted(path: string, display: string): BaselineFile | undefined {
+  let stamp: { mtimeMs: number; size: number }
+  try {
+    stamp = statSync(path)
+  } catch {
+    return undefined
+  }
+  const cached = committedFiles.get(path)
+  if (cached !== undefined && cached.mtimeMs === stamp.mtimeMs && cached.size === stamp.size) return cached.file
+  const file = readBaselineFile(path, display)
+  committedFiles.set(path, { mtimeMs: stamp.mtimeMs, size: stamp.size, file })
+  return file
+}
+
+function isTolerance(value: unknown): value is Tolerance {
+  if (typeof value !== 'object' || value === null) return false
+  const keys = Object.keys(value)
+  return keys.length > 0 && keys.every((k) => k === 'relative' || k === 'absolute')
+}
+
+function toleranceFor(metric: string, options: MatchBaselineOptions, context: GateContext, committed: BaselineMetric | undefined): Tolerance {
+  const given = options.tolerance
+  if (given !== undefined) {
+    if (isTolerance(given)) return given
+    const own = (given as Readonly<Record<string, Tolerance>>)[metric]
+    if (own !== undefined) return own
+  }
+  return context.tolerance[metric] ?? committed?.tolerance ?? (isMetricName(metric) ? METRICS[metric].tolerance : { absolute: 0 })
+}
+
+function checkMetrics(metrics: unknown): readonly string[] {
+  if (!Array.isArray(metrics) || metrics.length === 0 || !metrics.every((m) => typeof m === 'string' && m !== '')) {
+    throw new ModelgateError('E_GATE_OPTION', `toMatchBaseline: metrics must be a non-empty array of metric names, got ${describe(metrics)}.`, { value: metrics })
+  }
+  return [...new Set(metrics as string[])]
+}
+
+function toMatchBaseline(this: MatcherState, received: unknown, options: MatchBaselineOptions = {}): Promise<MatcherOutcome> {
+  const matcher = 'toMatchBaseline'
+  const model = receivedModel(received, matcher)
+  if (typeof options !== 'object' || options === null) throw new ModelgateError('E_GATE_OPTION', `${matcher}: options must be an object, got ${describe(options)}.`, { value: options })
+  const task = this.task as TestTask | undefined
+  if (task === undefined) throw new ModelgateError('E_GATE_OPTION', `${matcher} must run inside a test: its entry is keyed by the test's name.`)
+  const context = gateContext()
+  const metrics = checkMetrics(options.metrics ?? (context.metrics.length > 0 ? context.metrics : DEFAULT_METRICS))
+  const label = options.name ?? modelLabel(model, context.root)
+  const fileAbs = baselineFileFor(context.root, context.baselineDir, task.file.filepath)
+  const file = projectPath(context.root, fileAbs)
+  const key = claimKey(task, label)
+
+  const work = (async (): Promise<MatcherOutcome> => {
+    let committed: BaselineFile | undefined
+    let brokenNote: string | undefined
+    try {
+      committed = readCommitted(fileAbs, file)
+    } catch (error) {
+      // A broken file fails every check, unless this run rewrites it.
+      if (!isModelgateError(error) || context.update !== 'all') throw error
+      brokenNote = `${error.message.split('. ')[0]}: rewritten from this run`
+    }
+    const previous = committed?.entries[key]
+    const figures = await currentFigures(model, metrics, label, context, task, options.bench ?? {})
+    const current = currentEntry(model, context, figures, (metric) => toleranceFor(metric, options, context, previous?.metrics[metric]))
+    const verdicts: Record<string, EntryMetricVerdict> = {}
+    const rows: MessageRow[] = []
+    for (const [metric, figure] of figures) {
+      const base = previous?.metrics[metric]
+      const tolerance = current.metrics[metric]!.tolerance
+      const comparison = base === undefined ? undefined : compareFigure(metric, base, figure, { kind: figure.kind === 'measured' ? 'measured' : 'exact', tolerance, calibrated: context.calibrated })
+      verdicts[metric] = comparison?.verdict ?? 'new'
+      rows.push({ metric, figure, tolerance, baseline: base?.value ?? null, verdict: comparison?.verdict ?? 'new', deltaPct: comparison?.deltaPct ?? null, note: comparison?.note, statistics: comparison?.statistics })
+    }
+    const next = nextEntry(previous, current, verdicts, context.update)
+    const records = recordsOf(task)
+    records.baselines.push({ file, key, next })
+    const failing = context.update === 'all' ? [] : rows.filter((r) => r.verdict === 'regression' || (r.verdict === 'new' && context.update === 'none'))
+    for (const row of rows) records.results.push(resultRow(projectPath(context.root, model.path), row, context, next !== null, failing.includes(row), brokenNote))
+    const pass = failing.length === 0
+    return {
+      pass,
+      message: () => renderBaselineMessage({ hint: hint(this, matcher, 'options'), label, file, key, rows, failing, update: context.update, isNot: this.isNot === true, previous, current, brokenNote }),
+    }
+  })()
+  return guardAsync(task, `expect(model)${this.isNot ? '.not' : ''}.${matcher}()`, this.isNot === true, work)
+}
+
+function currentEntry(model: { readonly path: string; readonly options: { readonly shapes?: Readonly<Record<string, readonly number[]>>; readonly dims?: Readonly<Record<string, number>> } }, context: GateContext, figures: ReadonlyMap<string, Figure>, tolerance: (metric: string) => Tolerance): BaselineEntry {
+  const metrics: BaselineEntry['metrics'] = {}
+  for (const [metric, f] of figures) {
+    const t = tolerance(metric)
+    const m: BaselineMetric = { value: f.value, unit: f.unit, direction: f.direction, tolerance: { ...(t.relative !== undefined ? { relative: t.relative } : {}), ...(t.absolute !== undefined ? { absolute: t.absolute } : {}) } }
+    if (f.statistics !== undefined) m.statistics = f.statistics
+    if (f.conditions !== undefined) m.conditions = f.conditions
+    metrics[metric] = m
+  }
+  const shapes: Record<string, number[]> = {}
+  for (const [name, dims] of Object.entries(model.options.shapes ?? {})) shapes[name] = [...dims]
+  return {
+    model: projectPath(context.root, model.path),
+    sha256: modelSha256(model.path),
+    costModelVersion: COST_MODEL_VERSION,
+    shapes,
+    dims: { ...(model.options.dims ?? {}) },
+    metrics,
+  }
+}
+
+function resultRow(model: string, row: MessageRow, context: GateContext, written: boolean, failing: boolean, brokenNote: string | undefined): Omit<MetricResult, 'test'> {
+  let verdict: VerdictKind = row.verdict
+  if (context.update === 'all' && written && (row.verdict === 'regression' || row.verdict === 'improvement' || row.verdict === 'incomparable')) verdict = 'updated'
+  const notes = [row.note, failing && row.verdict === 'new' ? 'no baseline entry, and CI never writes one' : undefined, brokenNote].filter((n): n is string => n !== undefined)
+  return {
+    model,
+    metric: row.metric,
+    unit: row.figure.unit,
+    direction: row.figure.direction,
+    baseline: row.baseline,
+    current: row.figure.value,
+    deltaPct: row.deltaPct,
+    tolerance: row.tolerance,
+    verdict,
+    ...(row.figure.conditions !== undefined ? { conditions: row.figure.conditions } : {}),
+    ...(row.statistics !== undefined ? { statistics: row.statistics } : {}),
+    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+  }
+}
+
+/** The baseline matcher, for `expect.extend`. */
+export const BASELINE_MATCHERS = {
+  toMatchBaseline,
+}

@@ -1,0 +1,194 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { serializeBaseline, type BaselineEntry, type BaselineFile } from '../../src/baseline/index.js'
+import type { GateContext } from '../../src/matchers/context.js'
+import { fakeTask, matcherState, plain, type Outcome } from './state.js'
+
+const ROOT = resolve('.')
+const DIR = mkdtempSync(join(tmpdir(), 'modelgate-baseline-matcher-'))
+const context = vi.hoisted(() => ({ value: undefined as unknown }))
+
+vi.mock('../../src/matchers/context.js', async (original) => ({
+  ...(await original<object>()),
+  gateContext: () => context.value,
+}))
+
+// The plugin's setup file loaded the matchers with the real context before this file's mock: load them again.
+vi.resetModules()
+const { BASELINE_MATCHERS, recordMetric } = await import('../../src/matchers/index.js')
+
+const CONV = 'fixtures/conv/model.onnx'
+const BASELINE_FILE = join(DIR, 'test/a.test.ts.json')
+
+/** A message without colours, the temp folder written as `<dir>`. */
+function messageOf(outcome: Outcome): string {
+  return plain(outcome.message()).split(relative(ROOT, DIR)).join('<dir>')
+}
+
+function setContext(update: GateContext['update'], extra: Partial<GateContext> = {}): void {
+  context.value = { root: ROOT, baselineDir: DIR, update, tolerance: {}, calibrated: false, metrics: [], bench: {}, ...extra } satisfies GateContext
+}
+
+function commit(entries: Record<string, BaselineEntry>): void {
+  mkdirSync(join(DIR, 'test'), { recursive: true })
+  writeFileSync(BASELINE_FILE, serializeBaseline({ schema: 'modelgate-baseline/1', entries }))
+}
+
+async function check(options: object = {}, received: unknown = CONV, isNot = false) {
+  const task = fakeTask('conv is gated', join(ROOT, 'test/a.test.ts'))
+  const fn = BASELINE_MATCHERS.toMatchBaseline as (this: unknown, received: unknown, options?: object) => Promise<Outcome>
+  const outcome = await fn.call(matcherState({ isNot, task }), received, options)
+  return { outcome, records: task.meta.modelgate!, task }
+}
+
+async function committedEntry(options: object = {}): Promise<BaselineEntry> {
+  setContext('new')
+  const { records } = await check(options)
+  return records.baselines[0]!.next!
+}
+
+beforeEach(() => {
+  rmSync(join(DIR, 'test'), { recursive: true, force: true })
+  setContext('new')
+})
+afterAll(() => rmSync(DIR, { recursive: true, force: true }))
+
+describe('toMatchBaseline without a committed entry', () => {
+  it('passes locally and sends the new entry to the reporter', async () => {
+    const { outcome, records } = await check()
+    expect(outcome.pass).toBe(true)
+    expect(records.baselines).toHaveLength(1)
+    const check0 = records.baselines[0]!
+    expect(check0.file).toBe(relative(ROOT, BASELINE_FILE))
+    expect(check0.key).toBe('conv is gated › fixtures/conv/model.onnx')
+    expect(check0.next).toMatchObject({ model: CONV, costModelVersion: '1.0.0', shapes: {}, dims: {} })
+    expect(Object.keys(check0.next!.metrics)).toEqual(['params', 'macs', 'flops', 'sizeBytes', 'memoryAccessBytes', 'peakActivationBytes'])
+    expect(records.results.map((r) => r.verdict)).toEqual(['new', 'new', 'new', 'new', 'new', 'new'])
+  })
+
+  it('fails on CI, naming the missing entry and writing nothing', async () => {
+    setContext('none')
+    const { outcome, records } = await check({ metrics: ['params'] })
+    expect(outcome.pass).toBe(false)
+    expect(records.baselines[0]!.next).toBeNull()
+    expect(messageOf(outcome).split('\n').slice(0, 3).join('\n')).toMatchInlineSnapshot(`
+      "expect(model).toMatchBaseline(options)
+
+      fixtures/conv/model.onnx has no baseline for params in <dir>/test/a.test.ts.json, entry "conv is gated › fixtures/conv/model.onnx". Run the tests locally (or with \`vitest run -u\`) and commit the new baseline file: CI never writes baselines."
+    `)
+  })
+})
+
+describe('toMatchBaseline against a committed entry', () => {
+  it('passes unchanged figures and changes nothing', async () => {
+    commit({ 'conv is gated › fixtures/conv/model.onnx': await committedEntry() })
+    const { outcome, records } = await check()
+    expect(outcome.pass).toBe(true)
+    expect(records.baselines[0]!.next).toBeNull()
+    expect(records.results.every((r) => r.verdict === 'pass')).toBe(true)
+  })
+
+  it('fails a heavier model with baseline → current, Δ % and the tolerance per metric', async () => {
+    commit({ 'conv is gated › fixtures/conv/model.onnx': await committedEntry({ metrics: ['params', 'macs'] }) })
+    const { outcome, records } = await check({ metrics: ['params', 'macs'] }, await heavier())
+    expect(outcome.pass).toBe(false)
+    expect(messageOf(outcome)).toMatchInlineSnapshot(`
+      "expect(model).toMatchBaseline(options)
+
+      fixtures/conv/model.onnx regressed against its baseline (<dir>/test/a.test.ts.json, entry "conv is gated › fixtures/conv/model.onnx"): params 224 params → 448 params (+100 %, tolerance exact); macs 13.82 k MACs (13,824) → 27.65 k MACs (27,648) (+100 %, tolerance exact).
+
+      metric  baseline               current                Δ       tolerance  verdict
+      ──────  ─────────────────────  ─────────────────────  ──────  ─────────  ──────────
+      params  224 params             448 params             +100 %  exact      REGRESSION
+      macs    13.82 k MACs (13,824)  27.65 k MACs (27,648)  +100 %  exact      REGRESSION
+
+      The model file changed since the baseline was written (its SHA-256 differs).
+
+      If the change is intended, accept it with \`vitest run -u\` (or \`modelgate test --update-baselines\`) and commit <dir>/test/a.test.ts.json."
+    `)
+    expect(records.results.map((r) => [r.metric, r.verdict, r.deltaPct])).toEqual([['params', 'regression', 100], ['macs', 'regression', 100]])
+  })
+
+  it('reports a lighter model as an improvement and passes', async () => {
+    commit({ 'conv is gated › fixtures/conv/model.onnx': await committedEntry({ metrics: ['params'] }) })
+    const { loadModel } = await import('../../src/model/index.js')
+    const { outcome, records } = await check({ metrics: ['params'] }, await loadModel('fixtures/depthwise/model.onnx', { name: CONV }))
+    expect(outcome.pass).toBe(true)
+    expect(records.results[0]).toMatchObject({ verdict: 'improvement', baseline: 224, current: 72 })
+  })
+
+  it('accepts a change within the matcher\'s tolerance, which wins over the plugin\'s', async () => {
+    commit({ 'conv is gated › fixtures/conv/model.onnx': await committedEntry({ metrics: ['params'] }) })
+    setContext('new', { tolerance: { params: { relative: 0 } } })
+    const heavy = await heavier()
+    expect((await check({ metrics: ['params'] }, heavy)).outcome.pass).toBe(false)
+    expect((await check({ metrics: ['params'], tolerance: { relative: 1 } }, heavy)).outcome.pass).toBe(true)
+    expect((await check({ metrics: ['params'], tolerance: { params: { absolute: 300 } } }, heavy)).outcome.pass).toBe(true)
+  })
+
+  it('rewrites a regressed entry in update mode, and passes', async () => {
+    commit({ 'conv is gated › fixtures/conv/model.onnx': await committedEntry({ metrics: ['params'] }) })
+    setContext('all')
+    const { outcome, records } = await check({ metrics: ['params'] }, await heavier())
+    expect(outcome.pass).toBe(true)
+    expect(records.baselines[0]!.next!.metrics.params!.value).toBe(448)
+    expect(records.results[0]!.verdict).toBe('updated')
+  })
+
+  it('fails .not when every metric matches', async () => {
+    commit({ 'conv is gated › fixtures/conv/model.onnx': await committedEntry({ metrics: ['params'] }) })
+    const { outcome } = await check({ metrics: ['params'] }, CONV, true)
+    expect(outcome.pass).toBe(true)
+    expect(messageOf(outcome).split('\n')[2]).toMatch(/^fixtures\/conv\/model\.onnx matches its baseline \(.*\); expected a regression\.$/)
+  })
+})
+
+describe('toMatchBaseline of a broken baseline file', () => {
+  it('fails with the file, unless the run updates', async () => {
+    mkdirSync(join(DIR, 'test'), { recursive: true })
+    writeFileSync(BASELINE_FILE, '{ "schema": "modelgate-baseline/1", "entries": { "x": 1 } }')
+    await expect(check({ metrics: ['params'] })).rejects.toMatchObject({ code: 'E_BASELINE_SCHEMA', message: expect.stringContaining('a.test.ts.json is invalid at $.entries.x: must be object, got 1') })
+    setContext('all')
+    const { outcome, records } = await check({ metrics: ['params'] })
+    expect(outcome.pass).toBe(true)
+    expect(records.baselines[0]!.next).not.toBeNull()
+    expect(records.results[0]!.note).toContain('rewritten from this run')
+  })
+})
+
+describe('toMatchBaseline of a recorded metric', () => {
+  it('takes the figure an earlier matcher of the test recorded, higher being better', async () => {
+    const first = fakeTask('conv is gated', join(ROOT, 'test/a.test.ts'))
+    recordMetric({ model: CONV, metric: 'accuracy', unit: 'ratio', direction: 'higher', baseline: null, current: 0.91, deltaPct: null, tolerance: {}, verdict: 'within-budget' }, { task: first })
+    const fn = BASELINE_MATCHERS.toMatchBaseline as (this: unknown, received: unknown, options?: object) => Promise<Outcome>
+    await fn.call(matcherState({ task: first }), CONV, { metrics: ['accuracy'] })
+    expect(first.meta.modelgate!.baselines[0]!.next!.metrics.accuracy).toEqual({ value: 0.91, unit: 'ratio', direction: 'higher', tolerance: { absolute: 0 } })
+  })
+
+  it('refuses a metric nobody recorded', async () => {
+    await expect(check({ metrics: ['accuracy'] })).rejects.toMatchObject({ code: 'E_GATE_OPTION' })
+  })
+})
+
+describe('toMatchBaseline keys', () => {
+  it('number a second check of the same model in one test', async () => {
+    const task = fakeTask('twice', join(ROOT, 'test/a.test.ts'))
+    const fn = BASELINE_MATCHERS.toMatchBaseline as (this: unknown, received: unknown, options?: object) => Promise<Outcome>
+    await fn.call(matcherState({ task }), CONV, { metrics: ['params'] })
+    await fn.call(matcherState({ task }), CONV, { metrics: ['macs'] })
+    expect(task.meta.modelgate!.baselines.map((b) => b.key)).toEqual(['twice › fixtures/conv/model.onnx', 'twice › fixtures/conv/model.onnx (2)'])
+  })
+})
+
+/** The conv fixture with twice the output channels, written next to the baselines. */
+async function heavier(): Promise<string> {
+  const { convModel } = await import('../e2e/harness.js')
+  const path = join(DIR, 'wide.onnx')
+  writeFileSync(path, convModel(16))
+  const { loadModel } = await import('../../src/model/index.js')
+  return (await loadModel(path, { name: CONV })) as unknown as string
+}
+
+export type { BaselineFile }
