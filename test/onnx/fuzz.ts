@@ -3,20 +3,9 @@
  * Shared by the test (a fixed number of cases) and `npm run fuzz` (as many as asked for).
  */
 import { readFileSync } from 'node:fs'
+import { mulberry32 } from '../../fixtures/builder/index.js'
 import { analyzeModelSync } from '../../src/analysis/index.js'
 import { isModelgateError } from '../../src/errors.js'
-
-/** A seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** One mutation of `bytes`: flips, overwrites, inserts, deletes, truncates or duplicates a range. */
 export function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
@@ -54,7 +43,7 @@ export function fuzzModels(files: readonly string[], cases: number, seed = 1): F
   for (let i = 0; i < cases; i++) {
     const caseSeed = seed * 1_000_003 + i
     const source = sources[i % sources.length]!
-    const mutated = mutate(source.bytes, rng(caseSeed))
+    const mutated = mutate(source.bytes, mulberry32(caseSeed))
     try {
       analyzeModelSync(mutated)
       analysed++

@@ -99,17 +99,22 @@ function rotatedElements(ctx: OpContext): Dim {
   return dimProduct([x[0]!, x[1]!, heads, rot])
 }
 
-const RotaryEmbedding: OpRule = {
-  formula: 'FLOPs = 3·rotated (each pair: x1·cos − x2·sin, x2·cos + x1·sin), rotated = B·S·heads·rotary_dim',
-  infer(ctx) {
-    const x = ctx.tensor(0)
-    rotatedElements(ctx)
-    return [tensorOf(x.dtype, x.dims)]
-  },
-  cost(ctx) {
-    return { macs: 0, flops: dimMul(3, rotatedElements(ctx)) }
-  },
+/** A RotaryEmbedding rule (ai.onnx and com.microsoft differ only in which elements rotate): X's type out, 3 FLOPs per rotated element. */
+export function rotaryEmbeddingRule(rotated: (ctx: OpContext) => Dim): OpRule {
+  return {
+    formula: 'FLOPs = 3·rotated (each pair: x1·cos − x2·sin, x2·cos + x1·sin), rotated = B·S·heads·rotary_dim',
+    infer(ctx) {
+      const x = ctx.tensor(0)
+      rotated(ctx)
+      return [tensorOf(x.dtype, x.dims)]
+    },
+    cost(ctx) {
+      return { macs: 0, flops: dimMul(3, rotated(ctx)) }
+    },
+  }
 }
+
+const RotaryEmbedding = rotaryEmbeddingRule(rotatedElements)
 
 /** The attention family's rules. */
 export const ATTENTION_RULES: OpRuleTable = {

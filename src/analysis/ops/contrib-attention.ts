@@ -10,6 +10,7 @@ import type { OpContext, OpRule, OpRuleTable } from '../types.js'
 import { numel, tensorOf } from './_helpers.js'
 import { dimsValue, divideDim, expectRank, expectSameDim, inputDims, optionalDims, pickOutputs, softmaxFlops } from './_compute-utils.js'
 import { rmsFlops } from './_norm-utils.js'
+import { rotaryEmbeddingRule } from './attention.js'
 
 const MS = 'com.microsoft'
 
@@ -115,17 +116,7 @@ function rotatedElements(ctx: OpContext): Dim {
   return dimProduct([x[0]!, x[1]!, heads, rotary])
 }
 
-const RotaryEmbedding: OpRule = {
-  formula: 'FLOPs = 3·rotated (each pair: x1·cos − x2·sin, x2·cos + x1·sin), rotated = B·S·heads·rotary_dim',
-  infer(ctx) {
-    const x = ctx.tensor(0)
-    rotatedElements(ctx)
-    return [tensorOf(x.dtype, x.dims)]
-  },
-  cost(ctx) {
-    return { macs: 0, flops: dimMul(3, rotatedElements(ctx)) }
-  },
-}
+const RotaryEmbedding = rotaryEmbeddingRule(rotatedElements)
 
 interface DecoderDims {
   readonly batch: Dim
