@@ -5,6 +5,7 @@ import { createOpContext } from '../../../src/analysis/context.js'
 import type { Dim } from '../../../src/analysis/dims.js'
 import { findOpRule } from '../../../src/analysis/ops/index.js'
 import type { InferredType, OpCost, Scalar, TensorType } from '../../../src/analysis/types.js'
+import { ModelgateError } from '../../../src/errors.js'
 import type { DataTypeName } from '../../../src/onnx/dtypes.js'
 import type { AttributeValue, OnnxTensor } from '../../../src/onnx/types.js'
 
@@ -55,4 +56,22 @@ export function runOp(
   })
   const out = rule.infer(ctx)
   return { outputs: out, cost: rule.cost(ctx, out) }
+}
+
+/** The i-th output of a rule run, which must be a tensor. */
+export function out(r: { outputs: readonly (InferredType | undefined)[] }, i = 0): TensorType {
+  const o = r.outputs[i]
+  if (o?.kind !== 'tensor') throw new Error('expected a tensor output')
+  return o
+}
+
+/** The ModelgateError `f` throws (anything else, or nothing, fails the test). */
+export function shapeError(f: () => unknown): ModelgateError {
+  try {
+    f()
+  } catch (e) {
+    if (e instanceof ModelgateError) return e
+    throw e
+  }
+  throw new Error('expected an error')
 }

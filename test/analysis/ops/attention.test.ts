@@ -1,23 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ModelgateError } from '../../../src/errors.js'
-import type { InferredType, TensorType } from '../../../src/analysis/types.js'
-import { runOp, t } from './_run-op.js'
-
-function out(r: { outputs: readonly (InferredType | undefined)[] }, i = 0): TensorType {
-  const o = r.outputs[i]
-  if (o?.kind !== 'tensor') throw new Error('expected a tensor output')
-  return o
-}
-
-function shapeError(f: () => unknown): ModelgateError {
-  try {
-    f()
-  } catch (e) {
-    if (e instanceof ModelgateError) return e
-    throw e
-  }
-  throw new Error('expected an error')
-}
+import { out, runOp, shapeError, t } from './_run-op.js'
 
 describe('Attention (ai.onnx)', () => {
   it('infers Y, present key/value and the QK output of 4-D inputs with a past', () => {

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { ModelgateError } from '../../../src/errors.js'
 import type { InferredType, TensorType } from '../../../src/analysis/types.js'
-import { runOp, t } from './_run-op.js'
+import { runOp, shapeError, t } from './_run-op.js'
 
 const training = { domain: 'ai.onnx.preview.training', opset: 1 }
 
 function dimsOf(r: { outputs: readonly (InferredType | undefined)[] }): unknown[] {
   return r.outputs.map((o) => (o?.kind === 'tensor' ? (o as TensorType).dims : o))
-}
-
-function shapeError(f: () => unknown): ModelgateError {
-  try {
-    f()
-  } catch (e) {
-    if (e instanceof ModelgateError) return e
-    throw e
-  }
-  throw new Error('expected an error')
 }
 
 const R = t([], 'float32')
