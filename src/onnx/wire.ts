@@ -213,6 +213,9 @@ export function scanModel(source: ScanSource): ScanResult {
     let functionAttrs: Uint8Array[] | undefined
     if (kind === 'function') functionAttributeProtos.push((functionAttrs = []))
     const atTop = kind === 'model' && depth === 0
+    // once a ModelProto field has been read whole, a field that runs past the end means a truncated model,
+    // not bytes of another format
+    let truncatedNotForeign = false
     let pos = start
     while (pos < end) {
       const tagStart = pos
@@ -239,7 +242,7 @@ export function scanModel(source: ScanSource): ScanResult {
         const len = varint(pos, end)
         const dataStart = varintEnd
         const dataEnd = dataStart + len
-        if (dataEnd > end) throw new WireError(`field ${field} at byte ${tagStart} is ${len} bytes long, past the end of its message at ${end}`, tagStart, atTop)
+        if (dataEnd > end) throw new WireError(`field ${field} at byte ${tagStart} is ${len} bytes long, past the end of its message at ${end}`, tagStart, atTop && !truncatedNotForeign)
         const encoding = kind === 'tensor' ? TENSOR_DATA[field] : undefined
         const child = descend[field]
         if (encoding !== undefined) {
@@ -277,7 +280,8 @@ export function scanModel(source: ScanSource): ScanResult {
       } else {
         throw new WireError(`unsupported wire type ${wireType} at byte ${tagStart}`, tagStart, atTop)
       }
-      if (pos > end) throw new WireError(`a field at byte ${tagStart} runs past the end of its message at ${end}`, tagStart, atTop)
+      if (pos > end) throw new WireError(`a field at byte ${tagStart} runs past the end of its message at ${end}`, tagStart, atTop && !truncatedNotForeign)
+      if (atTop && MODEL_WIRE_TYPES[field] === wireType) truncatedNotForeign = true
     }
     plan.range(run, end - run)
     if (payloadIndex >= 0) plan.marker(payloadIndex)
