@@ -75,3 +75,26 @@ export function shapeError(f: () => unknown): ModelgateError {
   }
   throw new Error('expected an error')
 }
+
+/** Every output of a rule run (default-domain op, by opset), each of which must be a tensor. */
+export function tensorOutputs(op: string, inputs: readonly (InferredType | undefined)[], attrs: Record<string, AttrInput> = {}, opset = 18, outputs = 1): TensorType[] {
+  return runOp(op, inputs, attrs, { opset, outputs }).outputs.map((o) => {
+    if (o?.kind !== 'tensor') throw new Error('expected a tensor')
+    return o
+  })
+}
+
+/** The first output of a rule run, which must be a tensor. */
+export function tensorOutput(op: string, inputs: readonly (InferredType | undefined)[], attrs: Record<string, AttrInput> = {}, opset = 18, outputs = 1): TensorType {
+  return tensorOutputs(op, inputs, attrs, opset, outputs)[0]!
+}
+
+/** Whatever `fn` throws (returning normally fails the test). */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (e) {
+    return e
+  }
+  throw new Error('expected a failure')
+}

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { InferredType, TensorType } from '../../../src/analysis/types.js'
-import { runOp, t, type AttrInput } from './_run-op.js'
-
-function outs(op: string, inputs: readonly (InferredType | undefined)[], attrs: Record<string, AttrInput> = {}, opset = 18, outputs = 1): TensorType[] {
-  return runOp(op, inputs, attrs, { opset, outputs }).outputs.map((o) => {
-    if (o?.kind !== 'tensor') throw new Error('expected a tensor')
-    return o
-  })
-}
+import { runOp, t, tensorOutputs as outs } from './_run-op.js'
 
 const isSymbol = (d: unknown): boolean => typeof d === 'string'
 

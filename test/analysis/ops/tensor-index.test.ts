@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { InferredType, TensorType } from '../../../src/analysis/types.js'
 import type { OnnxTensor } from '../../../src/onnx/types.js'
-import { runOp, t, type AttrInput } from './_run-op.js'
-
-function out(op: string, inputs: readonly (InferredType | undefined)[], attrs: Record<string, AttrInput> = {}, opset = 18): TensorType {
-  const o = runOp(op, inputs, attrs, { opset }).outputs[0]
-  if (o?.kind !== 'tensor') throw new Error('expected a tensor')
-  return o
-}
-
-function failure(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a failure')
-}
+import { runOp, t, tensorOutput as out, thrown as failure } from './_run-op.js'
 
 describe('Gather family', () => {
   it('replaces the axis by the indices dims', () => {

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { InferredType, TensorType } from '../../../src/analysis/types.js'
-import { runOp, t, type AttrInput } from './_run-op.js'
-
-function out(op: string, inputs: readonly (InferredType | undefined)[], attrs: Record<string, AttrInput> = {}, opset = 18, outputs = 1): TensorType {
-  const o = runOp(op, inputs, attrs, { opset, outputs }).outputs[0]
-  if (o?.kind !== 'tensor') throw new Error('expected a tensor')
-  return o
-}
-
-function failure(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a failure')
-}
+import type { InferredType } from '../../../src/analysis/types.js'
+import { runOp, t, tensorOutput as out, thrown as failure } from './_run-op.js'
 
 describe('Reshape', () => {
   it('copies a 0 entry from the input and infers -1', () => {

@@ -1,25 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { InferredType, TensorType } from '../../../src/analysis/types.js'
-import { runOp, t, type AttrInput } from './_run-op.js'
-
-function outs(op: string, inputs: readonly (InferredType | undefined)[], attrs: Record<string, AttrInput> = {}, opset = 18, outputs = 1): TensorType[] {
-  return runOp(op, inputs, attrs, { opset, outputs }).outputs.map((o) => {
-    if (o?.kind !== 'tensor') throw new Error('expected a tensor')
-    return o
-  })
-}
-
-const out = (op: string, inputs: readonly (InferredType | undefined)[], attrs: Record<string, AttrInput> = {}, opset = 18): TensorType =>
-  outs(op, inputs, attrs, opset)[0]!
-
-function failure(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a failure')
-}
+import { runOp, t, tensorOutputs as outs, tensorOutput as out, thrown as failure } from './_run-op.js'
 
 const INT64_MAX = 9223372036854775807
 
