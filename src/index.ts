@@ -9,7 +9,7 @@ export type {
   DetectionMetrics, DetectionOutputOptions, EvaluateOptions, EvaluationResult, Preprocessing, PreprocessOptions, SegmentationEvaluation, SegmentationMetrics,
 } from './accuracy/index.js'
 export { analyzeModel, COST_MODEL_VERSION } from './analysis/index.js'
-export type { AnalysisReport, AnalyzeOptions, Dim, NodeStats, ParamsStats, SignatureEntry } from './analysis/index.js'
+export type { AnalysisReport, AnalyzeOptions, Dim, NodeStats, ParamsStats, SignatureEntry, TiedPair, TiedWeights } from './analysis/index.js'
 export { benchModel, compareLatency, openSession } from './bench/index.js'
 export type {
   BatchPoint, BenchCalibration, BenchCompleted, BenchConditions, BenchEnergy, BenchErrored, BenchMemory, BenchOptions, BenchProgress,

@@ -9,6 +9,7 @@ import { dimAdd, dimSymbols, type Dim } from './dims.js'
 import { inferModel, type InferOptions, type NodeRecord } from './infer.js'
 import { nodeTraffic, peakActivationBytes } from './memory.js'
 import { classifyTensors, summarizeParams, type ParamsStats } from './params.js'
+import { findTiedWeights, tiedCandidates, type PayloadReader } from './tied.js'
 import type { InferredType } from './types.js'
 
 /**
@@ -25,6 +26,14 @@ export interface AnalyzeOptions {
   readonly dims?: Readonly<Record<string, number>>
   /** Values of small shape-computing inputs (row-major), for models that take a shape or a count as input. */
   readonly inputValues?: Readonly<Record<string, readonly number[] | readonly string[]>>
+  /**
+   * Read the weight payloads to count weights stored twice once (identical tensors, one the transpose of another,
+   * a tied embedding head): `params.tied` lists the pairs. Costs a read and a SHA-256 of every learnable tensor that
+   * shares its shape with another (the whole file, at worst). Off: nothing is read, and `params.tied.candidates`
+   * says how many tensors a check would compare.
+   * @default false
+   */
+  readonly dedupeWeights?: boolean
 }
 
 /** A value's signature in a report. */
@@ -114,11 +123,14 @@ export function analyzeModelSync(input: string | Uint8Array, options: AnalyzeOpt
   if (options === null || typeof options !== 'object') {
     throw new ModelgateError('E_INPUT', `Options must be an object, got ${typeof options}.`, { value: options })
   }
+  if (options.dedupeWeights !== undefined && typeof options.dedupeWeights !== 'boolean') {
+    throw new ModelgateError('E_INPUT', `dedupeWeights must be true or false, got ${JSON.stringify(options.dedupeWeights)}.`, { value: options.dedupeWeights })
+  }
   const loaded = readOnnxModel(input)
   try {
     const inferOptions: InferOptions = { shapes: options.shapes, dims: options.dims, inputValues: options.inputValues }
     const result = inferModel(loaded.model, loaded.readPayload, inferOptions)
-    return buildReport(loaded.model, result.records, result.tensors, result)
+    return buildReport(loaded.model, result.records, result.tensors, result, options.dedupeWeights === true ? loaded.readPayload : undefined)
   } finally {
     loaded.close()
   }
@@ -134,11 +146,14 @@ function buildReport(
   records: readonly NodeRecord[],
   tensors: ReadonlyMap<string, InferredType>,
   counts: { readonly unknownOps: ReadonlyMap<string, number>; readonly nodeCount: number; readonly countedNodes: number; readonly blockedNodes: number },
+  readPayload: PayloadReader | undefined,
 ): AnalysisReport {
   const graph = model.graph
   const classified = classifyTensors(graph)
-  const params = summarizeParams(classified)
-  const learnable = new Map(classified.filter((c) => c.cls === 'learnable').map((c) => [c.tensor.name, c.elements]))
+  const tied = readPayload === undefined ? tiedCandidates(classified) : findTiedWeights(classified, graph, readPayload)
+  const params = summarizeParams(classified, tied)
+  const merged = new Set(tied.pairs.map((p) => p.merged))
+  const learnable = new Map(classified.filter((c) => c.cls === 'learnable' && !merged.has(c.tensor.name)).map((c) => [c.tensor.name, c.elements]))
   const weights = new Set(classified.map((c) => c.tensor.name))
   const attributed = new Set<string>()
 

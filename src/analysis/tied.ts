@@ -1,0 +1,160 @@
+/**
+ * Tied weights: the same weights stored twice, e.g. an exporter that writes a language model's embedding once for
+ * `Gather` and once transposed for the output head. Finding them means reading the payloads (opt-in:
+ * `dedupeWeights`): only learnable tensors that share a shape (or, 2-D, the transposed shape) with another are
+ * read, one at a time, and compared by SHA-256 of their content (and of their transpose), so n candidates cost
+ * n reads and n hashes, never n² comparisons.
+ */
+import { createHash } from 'node:crypto'
+import { dataTypeBits } from '../onnx/dtypes.js'
+import type { OnnxGraph, OnnxTensor, TensorPayload } from '../onnx/types.js'
+import type { ClassifiedTensor } from './params.js'
+
+/** Two stored tensors holding the same weights. */
+export interface TiedPair {
+  /** The tensor counted. */
+  readonly kept: string
+  /** The copy not counted again. */
+  readonly merged: string
+  /** `identical`: same dims and bytes; `transposed`: 2-D, `merged` is the transpose of `kept`. */
+  readonly relation: 'identical' | 'transposed'
+  /** True for the tied-embedding pattern: one is a `Gather` table, the other a `MatMul`/`Gemm` weight. */
+  readonly embedding: boolean
+  /** Elements of the merged copy. */
+  readonly elements: number
+}
+
+/** What a tied-weight check found. */
+export interface TiedWeights {
+  /** True when the payloads were read and compared (`dedupeWeights`); false: nothing was read. */
+  readonly checked: boolean
+  /** Learnable tensors that share their shape (or, 2-D, the transposed shape) with another: what a check compares. */
+  readonly candidates: number
+  /** Candidates whose bytes could not be read (external data given as bytes without a folder): not compared. */
+  readonly unread: number
+  readonly pairs: readonly TiedPair[]
+  /** Elements not counted again: Σ of the merged copies' elements. */
+  readonly elements: number
+}
+
+/** No check made, no candidates. */
+export const NO_TIED_WEIGHTS: TiedWeights = { checked: false, candidates: 0, unread: 0, pairs: [], elements: 0 }
+
+/** Reads a payload's bytes (undefined when they cannot be read). */
+export type PayloadReader = (payload: TensorPayload) => Uint8Array | undefined
+
+/** Groups of learnable tensors with the same dtype and the same dims, up to a transpose for 2-D tensors. */
+function candidateGroups(classified: readonly ClassifiedTensor[]): ClassifiedTensor[][] {
+  const groups = new Map<string, ClassifiedTensor[]>()
+  for (const c of classified) {
+    if (c.cls !== 'learnable' || c.tensor.payload.kind === 'none' || c.tensor.payload.kind === 'strings') continue
+    const dims = c.tensor.dims.length === 2 ? [...c.tensor.dims].sort((a, b) => a - b) : c.tensor.dims
+    const key = `${c.tensor.dtype}|${c.tensor.dims.length}|${dims.join(',')}`
+    const list = groups.get(key)
+    if (list) list.push(c)
+    else groups.set(key, [c])
+  }
+  return [...groups.values()].filter((g) => g.length > 1)
+}
+
+/** Fixed-width encodings, whose bytes are the elements in order (transposable); varint ones are compared as is. */
+function layout(payload: TensorPayload): string {
+  if (payload.kind === 'external' || payload.kind === 'file' || payload.kind === 'inline') {
+    const encoding = payload.kind === 'external' ? 'raw' : payload.encoding
+    return encoding === 'raw' || encoding === 'float_data' || encoding === 'double_data' ? 'fixed' : encoding
+  }
+  return payload.kind
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** The row-major transpose of an r×c matrix of `size`-byte elements. */
+function transpose(bytes: Uint8Array, rows: number, cols: number, size: number): Uint8Array {
+  const out = new Uint8Array(bytes.length)
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const from = (i * cols + j) * size
+      out.set(bytes.subarray(from, from + size), (j * rows + i) * size)
+    }
+  }
+  return out
+}
+
+function contentKey(tensor: OnnxTensor, dims: readonly number[], hash: string): string {
+  return `${tensor.dtype}|${layout(tensor.payload)}|${dims.join(',')}|${hash}`
+}
+
+/**
+ * Counts the learnable tensors a check would compare, without reading anything.
+ * @param classified the model's stored tensors
+ */
+export function tiedCandidates(classified: readonly ClassifiedTensor[]): TiedWeights {
+  return { ...NO_TIED_WEIGHTS, candidates: candidateGroups(classified).reduce((n, g) => n + g.length, 0) }
+}
+
+/**
+ * Finds learnable tensors stored twice: identical content, or (2-D) one the transpose of the other.
+ * @param classified the model's stored tensors, in graph order (the first of a pair is kept)
+ * @param graph the main graph (to name the tied-embedding pattern)
+ * @param read reads a payload's bytes
+ */
+export function findTiedWeights(classified: readonly ClassifiedTensor[], graph: OnnxGraph, read: PayloadReader): TiedWeights {
+  const groups = candidateGroups(classified)
+  const candidates = groups.reduce((n, g) => n + g.length, 0)
+  const gatherTables = new Set<string>()
+  const productWeights = new Set<string>()
+  for (const node of graph.nodes) {
+    if (node.domain !== '' && node.domain !== 'ai.onnx') continue
+    if (node.opType === 'Gather' && node.inputs[0]) gatherTables.add(node.inputs[0])
+    if ((node.opType === 'MatMul' || node.opType === 'Gemm') && node.inputs[1]) productWeights.add(node.inputs[1])
+  }
+  const isEmbeddingPair = (a: string, b: string): boolean =>
+    (gatherTables.has(a) && productWeights.has(b)) || (gatherTables.has(b) && productWeights.has(a))
+
+  // union-find over tensor names, so a weight stored three times is merged twice, never counted below once
+  const parent = new Map<string, string>()
+  const find = (name: string): string => {
+    let root = name
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!
+    return root
+  }
+  const pairs: TiedPair[] = []
+  const order = new Map(classified.map((c, i) => [c.tensor.name, i]))
+  const tie = (a: ClassifiedTensor, b: ClassifiedTensor, relation: TiedPair['relation']): void => {
+    const ra = find(a.tensor.name)
+    const rb = find(b.tensor.name)
+    if (ra === rb) return
+    const [kept, merged] = (order.get(a.tensor.name) ?? 0) <= (order.get(b.tensor.name) ?? 0) ? [a, b] : [b, a]
+    parent.set(find(merged.tensor.name), find(kept.tensor.name))
+    pairs.push({ kept: kept.tensor.name, merged: merged.tensor.name, relation, embedding: isEmbeddingPair(kept.tensor.name, merged.tensor.name), elements: merged.elements })
+  }
+
+  let unread = 0
+  for (const group of groups) {
+    const byContent = new Map<string, ClassifiedTensor>()
+    const transposedKeys: [ClassifiedTensor, string][] = []
+    for (const c of group) {
+      const bytes = read(c.tensor.payload)
+      if (bytes === undefined) {
+        unread++
+        continue
+      }
+      const key = contentKey(c.tensor, c.tensor.dims, sha256(bytes))
+      const same = byContent.get(key)
+      if (same) tie(same, c, 'identical')
+      else byContent.set(key, c)
+      const [rows, cols] = c.tensor.dims
+      const bits = dataTypeBits(c.tensor.dtype)
+      if (c.tensor.dims.length === 2 && rows !== undefined && cols !== undefined && bits >= 8 && bits % 8 === 0 && layout(c.tensor.payload) === 'fixed' && bytes.length === rows * cols * (bits / 8)) {
+        transposedKeys.push([c, contentKey(c.tensor, [cols, rows], sha256(transpose(bytes, rows, cols, bits / 8)))])
+      }
+    }
+    for (const [c, key] of transposedKeys) {
+      const other = byContent.get(key)
+      if (other !== undefined && other !== c) tie(other, c, 'transposed')
+    }
+  }
+  return { checked: true, candidates, unread, pairs, elements: pairs.reduce((n, p) => n + p.elements, 0) }
+}
