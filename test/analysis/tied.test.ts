@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { TIED_HEAD, tiedHeadModel } from '../../fixtures/tied/index.js'
+import { analyzeModel } from '../../src/index.js'
+
+// Figures derived in fixtures/tied/index.ts: torch counts 1,328 parameters (embedding once); the file stores 2,128.
+describe('tied weights (--dedupe-weights)', () => {
+  it('without the option nothing is read: the copy is counted, and the candidates a check would compare are reported', async () => {
+    const r = await analyzeModel(tiedHeadModel('transposed'))
+    expect(r.params.learnable).toBe(TIED_HEAD.storedParams)
+    // embed [50,16] ~ head [16,50] (transposed shapes), fc [16,16] ~ mix [16,16]
+    expect(r.params.tied).toEqual({ checked: false, candidates: 4, unread: 0, pairs: [], elements: 0 })
+  })
+
+  it('a head stored as the embedding\'s transpose is counted once: learnable = the torch-style count', async () => {
+    const r = await analyzeModel(tiedHeadModel('transposed'), { dedupeWeights: true })
+    expect(r.params.learnable).toBe(TIED_HEAD.torchParams)
+    expect(r.params.tied).toEqual({
+      checked: true,
+      candidates: 4,
+      unread: 0,
+      pairs: [{ kept: 'embed.weight', merged: 'head.weight', relation: 'transposed', embedding: true, elements: TIED_HEAD.embedding }],
+      elements: TIED_HEAD.embedding,
+    })
+    expect(r.params.byDtype).toEqual({ float32: { count: TIED_HEAD.torchParams, bytes: TIED_HEAD.torchParams * 4 } })
+    // the head's node no longer claims the merged copy's parameters; the file still holds both copies
+    expect(r.nodes.reduce((n, node) => n + node.params, 0)).toBe(TIED_HEAD.torchParams)
+    expect(r.params.weightsBytes).toBe(TIED_HEAD.storedParams * 4)
+  })
+
+  it('a byte-identical copy (Gemm transB = 1) is counted once too', async () => {
+    const r = await analyzeModel(tiedHeadModel('identical'), { dedupeWeights: true })
+    expect(r.params.learnable).toBe(TIED_HEAD.torchParams)
+    expect(r.params.tied.pairs).toEqual([{ kept: 'embed.weight', merged: 'head.weight', relation: 'identical', embedding: true, elements: 800 }])
+  })
+
+  it('reads payloads left in the file (a path, not bytes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelgate-tied-'))
+    try {
+      const path = join(dir, 'model.onnx')
+      writeFileSync(path, tiedHeadModel('transposed'))
+      const r = await analyzeModel(path, { dedupeWeights: true })
+      expect(r.params.learnable).toBe(TIED_HEAD.torchParams)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('MACs and the other figures do not depend on the option', async () => {
+    const a = await analyzeModel(tiedHeadModel('transposed'))
+    const b = await analyzeModel(tiedHeadModel('transposed'), { dedupeWeights: true })
+    expect(b.macs).toBe(a.macs)
+    expect(b.peakActivationBytes).toBe(a.peakActivationBytes)
+  })
+
+  it('rejects a non-boolean option', async () => {
+    await expect(analyzeModel(tiedHeadModel('transposed'), { dedupeWeights: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'E_INPUT' })
+  })
+})
