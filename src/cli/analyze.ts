@@ -1,5 +1,5 @@
 /**
- * `modelgate analyze <model.onnx> [--shape NAME=D0,D1,...]... [--dim SYMBOL=N]... [--json] [--top N]`
+ * `modelgate analyze <model.onnx> [--shape NAME=D0,D1,...]... [--dim SYMBOL=N]... [--json] [--top N] [--dedupe-weights]`
  */
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
@@ -17,6 +17,8 @@ Static cost figures of an ONNX model, from the file alone.
   --dim SYMBOL=N          size of a symbolic dim (dim_param), e.g. --dim N=8 (repeatable)
   --top N                 nodes in the table, by MACs (default 10; 0 = all, in execution order)
   --json                  print the full report as one JSON document
+  --dedupe-weights        count weights stored twice once (identical, transposed, a tied embedding head);
+                          reads every learnable tensor that shares its shape with another (up to the whole file)
 `
 
 /** Runs the command; returns the exit code. */
@@ -29,6 +31,7 @@ export async function analyzeCommand(args: readonly string[], io: CliIo): Promis
       dim: { type: 'string', multiple: true },
       top: { type: 'string' },
       json: { type: 'boolean' },
+      'dedupe-weights': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -39,7 +42,7 @@ export async function analyzeCommand(args: readonly string[], io: CliIo): Promis
   if (positionals.length !== 1) throw new ModelgateError('E_CLI_USAGE', `analyze takes exactly one model path, got ${positionals.length}.`, { value: positionals })
   const path = positionals[0]!
   const top = parseCount('top', values.top, 10)
-  const report = await analyzeModel(resolve(io.cwd, path), { shapes: parseShapes(values.shape), dims: parseDims(values.dim) })
+  const report = await analyzeModel(resolve(io.cwd, path), { shapes: parseShapes(values.shape), dims: parseDims(values.dim), dedupeWeights: values['dedupe-weights'] === true })
   if (values.json) {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     return 0

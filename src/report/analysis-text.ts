@@ -16,6 +16,8 @@ export function renderAnalysisSummary(report: AnalysisReport, label: string): st
     `  inputs             ${inputs}`,
     `  params             ${formatSi(p.learnable)} learnable (${formatExact(p.learnable)}${dtypes ? `; ${dtypes}` : ''})`,
     `                     + ${formatExact(p.buffers)} buffers (BatchNorm mean/var), ${formatExact(p.constants)} constants, ${formatExact(p.unused)} unused`,
+    ...quantizationLines(report),
+    ...tiedLines(report),
     `  size               ${formatBytes(report.sizeBytes)} on disk (${formatExact(report.sizeBytes)} B${report.externalDataBytes > 0 ? `, of which ${formatBytes(report.externalDataBytes)} external data` : ''})`,
     `  MACs               ${formatSi(report.macs)} (${formatExact(report.macs)})${bound}`,
     `  FLOPs              ${formatSi(report.flops)} (${formatExact(report.flops)})${bound}`,
@@ -27,6 +29,39 @@ export function renderAnalysisSummary(report: AnalysisReport, label: string): st
     lines.push(`  unresolved         ${u.symbol}${u.nodes.length ? ` (needed by ${u.nodes.join(', ')})` : ''}: pass --dim ${u.symbol}=<size> or --shape`)
   }
   return lines.join('\n')
+}
+
+/** True when some learnable weight is stored in fewer bits than float32, or quantization metadata exists. */
+function isQuantized(p: AnalysisReport['params']): boolean {
+  return p.quantization.elements > 0 || Object.keys(p.byDtype).some((d) => d !== 'float32' && d !== 'float64')
+}
+
+/** Bits per weight (and with scales and zero points) where a model is quantized; nothing for a float32 model. */
+function quantizationLines(report: AnalysisReport): string[] {
+  const p = report.params
+  if (!isQuantized(p) || p.bitsPerWeight === null) return []
+  const withMetadata = p.bitsPerWeight + (p.quantization.bytes * 8) / p.learnable
+  const metadata = p.quantization.elements > 0
+    ? `; ${formatBits(withMetadata)} with the ${formatExact(p.quantization.elements)} scales and zero points (${formatBytes(p.quantization.bytes)}, not params)`
+    : ''
+  return [`  bits/weight        ${formatBits(p.bitsPerWeight)} (weight bytes × 8 ÷ learnable)${metadata}`]
+}
+
+function formatBits(bits: number): string {
+  return Number.isInteger(bits) ? String(bits) : bits.toFixed(2)
+}
+
+/** What the tied-weight check found, or how many tensors it would compare. */
+function tiedLines(report: AnalysisReport): string[] {
+  const t = report.params.tied
+  if (!t.checked) {
+    return t.candidates === 0 ? [] : [`  tied weights       not checked: ${t.candidates} learnable tensors share a shape (or its transpose) with another; --dedupe-weights reads and compares them`]
+  }
+  const unread = t.unread > 0 ? `; ${t.unread} not readable, not compared` : ''
+  if (t.pairs.length === 0) return [`  tied weights       none among ${t.candidates} same-shaped tensors${unread}`]
+  const shown = t.pairs.slice(0, 3).map((p) => `${p.merged} = ${p.kept}${p.relation === 'transposed' ? 'ᵀ' : ''}${p.embedding ? ' (tied embedding)' : ''}`)
+  const more = t.pairs.length > 3 ? `, and ${t.pairs.length - 3} more (--json)` : ''
+  return [`  tied weights       ${t.pairs.length} ${t.pairs.length === 1 ? 'copy' : 'copies'} counted once (${formatExact(t.elements)} params not counted again): ${shown.join(', ')}${more}${unread}`]
 }
 
 /** Renders the per-node table: the top `top` nodes by MACs (then FLOPs); `top` = 0 for all, in execution order. */
