@@ -1,6 +1,7 @@
 export { analyzeModel, analyzeModelSync, COST_MODEL_VERSION } from './analyze.js'
 export type { AnalysisReport, AnalyzeOptions, NodeStats, SignatureEntry } from './analyze.js'
 export type { Dim } from './dims.js'
+export { isQuantized } from './params.js'
 export type { ParamsStats } from './params.js'
 export type { TiedPair, TiedWeights } from './tied.js'
 export { registeredOps, costFormulas } from './ops/index.js'

@@ -251,6 +251,15 @@ function classify(tensor: OnnxTensor, elements: number, uses: readonly Use[], is
 }
 
 /**
+ * True when some learnable weight is stored in fewer bits than float32 (int8, int4, packed blocks, float16 …) or
+ * the model holds quantization metadata: where reports show bits per weight.
+ * @param params the model's parameter stats
+ */
+export function isQuantized(params: ParamsStats): boolean {
+  return params.quantization.elements > 0 || Object.keys(params.byDtype).some((d) => d !== 'float32' && d !== 'float64')
+}
+
+/**
  * Totals by class.
  * @param classified the model's stored tensors, from {@link classifyTensors}
  * @param tied weights found stored twice (by `findTiedWeights`): the merged copy is not counted again

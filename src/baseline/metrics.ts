@@ -28,6 +28,8 @@ export const METRICS = {
   macs: { unit: 'MACs', direction: 'lower', kind: 'exact', tolerance: { relative: 0 } },
   flops: { unit: 'FLOPs', direction: 'lower', kind: 'exact', tolerance: { relative: 0 } },
   sizeBytes: { unit: 'bytes', direction: 'lower', kind: 'exact', tolerance: { relative: 0 } },
+  // opt-in (not in DEFAULT_METRICS): weight bytes × 8 ÷ learnable params, 32 for float32, ≈ 8 for int8
+  bitsPerWeight: { unit: 'bits/weight', direction: 'lower', kind: 'exact', tolerance: { relative: 0 } },
   memoryAccessBytes: { unit: 'bytes', direction: 'lower', kind: 'exact', tolerance: { relative: 0 } },
   peakActivationBytes: { unit: 'bytes', direction: 'lower', kind: 'exact', tolerance: { relative: 0 } },
   'latency.p50': { unit: 'ms', direction: 'lower', kind: 'measured', tolerance: { relative: 0.1 } },

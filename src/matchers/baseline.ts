@@ -13,7 +13,7 @@ import {
 import { isModelgateError, ModelgateError } from '../errors.js'
 import type { MetricResult, Tolerance, VerdictKind } from '../report/types.js'
 import { gateContext, type GateContext } from './context.js'
-import { currentFigures, modelSha256, type Figure } from './figures.js'
+import { currentFigures, modelSha256, quantizedSizeNote, type Figure } from './figures.js'
 import { guardAsync } from './guard.js'
 import type { MeasureOptions } from './measured.js'
 import { recordsOf, type GateRecords, type RecordingTask } from './record.js'
@@ -128,7 +128,7 @@ function toMatchBaseline(this: MatcherState, received: unknown, options: MatchBa
       const tolerance = current.metrics[metric]!.tolerance
       const comparison = base === undefined ? undefined : compareFigure(metric, base, figure, { kind: figure.kind === 'measured' ? 'measured' : 'exact', tolerance, calibrated: context.calibrated })
       verdicts[metric] = comparison?.verdict ?? 'new'
-      rows.push({ metric, figure, tolerance, baseline: base?.value ?? null, verdict: comparison?.verdict ?? 'new', deltaPct: comparison?.deltaPct ?? null, note: comparison?.note, statistics: comparison?.statistics })
+      rows.push({ metric, figure, tolerance, baseline: base?.value ?? null, verdict: comparison?.verdict ?? 'new', deltaPct: comparison?.deltaPct ?? null, note: joinNotes(comparison?.note, quantizedSizeNote(model, metric)), statistics: comparison?.statistics })
     }
     const next = nextEntry(previous, current, verdicts, context.update)
     const records = recordsOf(task)
@@ -142,6 +142,11 @@ function toMatchBaseline(this: MatcherState, received: unknown, options: MatchBa
     }
   })()
   return guardAsync(task, `expect(model)${this.isNot ? '.not' : ''}.${matcher}()`, this.isNot === true, work)
+}
+
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  const given = notes.filter((n): n is string => n !== undefined && n !== '')
+  return given.length === 0 ? undefined : given.join('; ')
 }
 
 function currentEntry(model: { readonly path: string; readonly options: { readonly shapes?: Readonly<Record<string, readonly number[]>>; readonly dims?: Readonly<Record<string, number>> } }, context: GateContext, figures: ReadonlyMap<string, Figure>, tolerance: (metric: string) => Tolerance): BaselineEntry {

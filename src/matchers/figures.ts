@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import { isMetricName, METRICS, projectPath, type BaselineStatistics, type CurrentFigure, type MetricKind } from '../baseline/index.js'
 import type { BenchCompleted } from '../bench/index.js'
+import { isQuantized } from '../analysis/index.js'
 import { ModelgateError } from '../errors.js'
+import { formatExact } from '../report/format.js'
 import type { ModelHandle } from '../model/index.js'
 import type { GateContext } from './context.js'
 import { benchOptionsFor, completed, reportConditions, runner, type MeasureOptions } from './measured.js'
@@ -54,6 +56,19 @@ function statistics(run: BenchCompleted): BaselineStatistics {
   }
   if (run.calibration !== undefined && run.calibration.referenceMs > 0) stats.referenceMs = round(run.calibration.referenceMs)
   return stats
+}
+
+/**
+ * The note of a quantized model's size row: its bits per weight, so that a quantization PR reads as one even when
+ * `bitsPerWeight` is not a gated metric. Undefined for other metrics and for float32 models.
+ */
+export function quantizedSizeNote(model: ModelHandle, metric: string): string | undefined {
+  if (metric !== 'sizeBytes') return undefined
+  const p = model.analysis().params
+  if (!isQuantized(p) || p.bitsPerWeight === null) return undefined
+  const types = Object.keys(p.byDtype).sort().join(', ')
+  const metadata = p.quantization.elements > 0 ? `; ${formatExact(p.quantization.elements)} scales and zero points counted apart` : ''
+  return `weights at ${Number(p.bitsPerWeight.toFixed(2))} bits/weight (${types})${metadata}`
 }
 
 /** Measured values are stored with 4 significant digits: more is noise, and it keeps diffs short. */

@@ -19,6 +19,8 @@ const FIGURES = {
   sizeBytes: { unit: 'bytes', label: 'size on disk', phrase: 'a size on disk of ', read: (r: AnalysisReport): Dim => r.sizeBytes },
   peakActivationBytes: { unit: 'bytes', label: 'peak activation memory', phrase: 'a peak activation memory of ', read: (r: AnalysisReport): Dim => r.peakActivationBytes },
   memoryAccessBytes: { unit: 'bytes', label: 'memory access', phrase: 'a memory access of ', read: (r: AnalysisReport): Dim => r.memoryAccessBytes },
+  // 4 decimals: a committed figure that does not churn on float noise (no weights: 0)
+  bitsPerWeight: { unit: 'bits/weight', label: 'bits per weight', phrase: '', read: (r: AnalysisReport): Dim => Number((r.params.bitsPerWeight ?? 0).toFixed(4)) },
 } as const
 
 /** An exact metric the analyzer computes. */

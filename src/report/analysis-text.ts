@@ -3,6 +3,7 @@
  */
 import type { AnalysisReport } from '../analysis/analyze.js'
 import { dimCompare } from '../analysis/dims.js'
+import { isQuantized } from '../analysis/params.js'
 import { formatBytes, formatExact, formatSi, renderColumns } from './format.js'
 
 /** Renders the summary block of one model. */
@@ -29,11 +30,6 @@ export function renderAnalysisSummary(report: AnalysisReport, label: string): st
     lines.push(`  unresolved         ${u.symbol}${u.nodes.length ? ` (needed by ${u.nodes.join(', ')})` : ''}: pass --dim ${u.symbol}=<size> or --shape`)
   }
   return lines.join('\n')
-}
-
-/** True when some learnable weight is stored in fewer bits than float32, or quantization metadata exists. */
-function isQuantized(p: AnalysisReport['params']): boolean {
-  return p.quantization.elements > 0 || Object.keys(p.byDtype).some((d) => d !== 'float32' && d !== 'float64')
 }
 
 /** Bits per weight (and with scales and zero points) where a model is quantized; nothing for a float32 model. */

@@ -55,7 +55,7 @@ export function changedResults(results: readonly MetricResult[]): MetricResult[]
   return sortResults(results.filter((r) => VERDICT_STYLES[r.verdict].changed)).sort((a, b) => VERDICT_STYLES[a.verdict].rank - VERDICT_STYLES[b.verdict].rank)
 }
 
-const METRIC_ORDER = ['params', 'macs', 'flops', 'sizeBytes', 'memoryAccessBytes', 'peakActivationBytes', 'footprintBytes']
+const METRIC_ORDER = ['params', 'macs', 'flops', 'sizeBytes', 'bitsPerWeight', 'memoryAccessBytes', 'peakActivationBytes', 'footprintBytes']
 
 /** Static figures first (params, MACs, FLOPs, size, memory), then latency, throughput, accuracy, custom metrics. */
 function metricRank(metric: string): number {
@@ -70,6 +70,7 @@ const METRIC_LABELS: Readonly<Record<string, string>> = {
   macs: 'MACs',
   flops: 'FLOPs',
   sizeBytes: 'size',
+  bitsPerWeight: 'bits/weight',
   memoryAccessBytes: 'memory access',
   peakActivationBytes: 'peak activations',
   footprintBytes: 'memory footprint',
