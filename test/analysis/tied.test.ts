@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TIED_HEAD, tiedHeadModel } from '../../fixtures/tied/index.js'
-import { analyzeModel } from '../../src/index.js'
+import { analyzeModel, loadModel } from '../../src/index.js'
 
 // Figures derived in fixtures/tied/index.ts: torch counts 1,328 parameters (embedding once); the file stores 2,128.
 describe('tied weights (--dedupe-weights)', () => {
@@ -36,13 +36,16 @@ describe('tied weights (--dedupe-weights)', () => {
     expect(r.params.tied.pairs).toEqual([{ kept: 'embed.weight', merged: 'head.weight', relation: 'identical', embedding: true, elements: 800 }])
   })
 
-  it('reads payloads left in the file (a path, not bytes)', async () => {
+  it('reads payloads left in the file (a path, not bytes), from analyzeModel and loadModel', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelgate-tied-'))
     try {
       const path = join(dir, 'model.onnx')
       writeFileSync(path, tiedHeadModel('transposed'))
       const r = await analyzeModel(path, { dedupeWeights: true })
       expect(r.params.learnable).toBe(TIED_HEAD.torchParams)
+      // the same option on a handle, as a gate test passes it
+      expect((await loadModel(path, { dedupeWeights: true })).analysis().params.learnable).toBe(TIED_HEAD.torchParams)
+      expect((await loadModel(path)).analysis().params.learnable).toBe(TIED_HEAD.storedParams)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
