@@ -70,13 +70,22 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 
-/** The row-major transpose of an r×c matrix of `size`-byte elements. */
+/** The row-major transpose of an r×c matrix of `size`-byte elements (typed-array copies: one load/store each). */
 function transpose(bytes: Uint8Array, rows: number, cols: number, size: number): Uint8Array {
   const out = new Uint8Array(bytes.length)
+  // whole elements as 8/16/32-bit words (8-byte elements as two 32-bit words); copied first when unaligned
+  const words = size === 8 ? 2 : 1
+  const wordBytes = size === 8 ? 4 : size
+  const source = bytes.byteOffset % wordBytes === 0 ? bytes : bytes.slice()
+  const view = (b: Uint8Array): Uint8Array | Uint16Array | Uint32Array =>
+    wordBytes === 4 ? new Uint32Array(b.buffer, b.byteOffset, b.length / 4) : wordBytes === 2 ? new Uint16Array(b.buffer, b.byteOffset, b.length / 2) : b
+  const from = view(source)
+  const to = view(out)
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      const from = (i * cols + j) * size
-      out.set(bytes.subarray(from, from + size), (j * rows + i) * size)
+      const a = (i * cols + j) * words
+      const b = (j * rows + i) * words
+      for (let w = 0; w < words; w++) to[b + w] = from[a + w]!
     }
   }
   return out
@@ -133,6 +142,7 @@ export function findTiedWeights(classified: readonly ClassifiedTensor[], graph: 
 
   let unread = 0
   for (const group of groups) {
+    const shapes = new Set(group.map((c) => c.tensor.dims.join(',')))
     const byContent = new Map<string, ClassifiedTensor>()
     const transposedKeys: [ClassifiedTensor, string][] = []
     for (const c of group) {
@@ -147,7 +157,8 @@ export function findTiedWeights(classified: readonly ClassifiedTensor[], graph: 
       else byContent.set(key, c)
       const [rows, cols] = c.tensor.dims
       const bits = dataTypeBits(c.tensor.dtype)
-      if (c.tensor.dims.length === 2 && rows !== undefined && cols !== undefined && bits >= 8 && bits % 8 === 0 && layout(c.tensor.payload) === 'fixed' && bytes.length === rows * cols * (bits / 8)) {
+      // only when some tensor of the group has the transposed shape (a square one: itself included)
+      if (c.tensor.dims.length === 2 && rows !== undefined && cols !== undefined && shapes.has(`${cols},${rows}`) && bits >= 8 && bits % 8 === 0 && layout(c.tensor.payload) === 'fixed' && bytes.length === rows * cols * (bits / 8)) {
         transposedKeys.push([c, contentKey(c.tensor, [cols, rows], sha256(transpose(bytes, rows, cols, bits / 8)))])
       }
     }

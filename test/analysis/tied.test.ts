@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ModelBuilder } from '../../fixtures/builder/index.js'
 import { TIED_HEAD, tiedHeadModel } from '../../fixtures/tied/index.js'
 import { analyzeModel, loadModel } from '../../src/index.js'
 
@@ -50,6 +51,26 @@ describe('tied weights (--dedupe-weights)', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  for (const [dtype, size] of [['float16', 2], ['float64', 8]] as const) {
+    it(`transposes ${size}-byte elements too (${dtype} embedding and head)`, async () => {
+      // table [6,4] with element (i, j) = the byte pattern i·4 + j + 1 in every byte; head [4,6] its transpose
+      const element = (i: number, j: number): number[] => new Array<number>(size).fill(i * 4 + j + 1)
+      const table: number[] = []
+      const head: number[] = []
+      for (let i = 0; i < 6; i++) for (let j = 0; j < 4; j++) table.push(...element(i, j))
+      for (let j = 0; j < 4; j++) for (let i = 0; i < 6; i++) head.push(...element(i, j))
+      const g = new ModelBuilder()
+      g.input('ids', 'int64', [1, 2])
+      const h = g.op('Gather', [g.initializer('embed', dtype, [6, 4], new Uint8Array(table)), 'ids'])
+      g.node('MatMul', [h, g.initializer('head', dtype, [4, 6], new Uint8Array(head))], ['logits'])
+      g.output('logits', dtype, [1, 2, 6])
+      const r = await analyzeModel(g.toBytes(), { dedupeWeights: true })
+      // 24 + 24 stored, 24 counted
+      expect(r.params.learnable).toBe(24)
+      expect(r.params.tied.pairs).toEqual([{ kept: 'embed', merged: 'head', relation: 'transposed', embedding: true, elements: 24 }])
+    })
+  }
 
   it('MACs and the other figures do not depend on the option', async () => {
     const a = await analyzeModel(tiedHeadModel('transposed'))
