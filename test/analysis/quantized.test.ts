@@ -3,6 +3,8 @@ import {
   CONV_MLP, NBITS_BLOCK, dynamicConvMlp, float16ConvMlp, floatConvMlp, floatNBitsBlock, nbitsBlock, qdqConvMlp, qoperatorConvMlp,
 } from '../../fixtures/quantized/index.js'
 import { ModelBuilder } from '../../fixtures/builder/index.js'
+import { convertToQdq } from '../../fixtures/quantized/qdq-convert.js'
+import { TORCHVISION_PUBLISHED, buildTorchvisionModel } from '../../fixtures/torchvision/index.js'
 import { analyzeModel } from '../../src/index.js'
 
 // Figures derived in fixtures/quantized/index.ts: the float model holds 5,354 weights and does 18,944 MACs.
@@ -127,4 +129,21 @@ describe('GatherBlockQuantized counts the embedding\'s rows × cols', () => {
     expect(r.params.byDtype).toEqual({ uint4: { count: 6_400, bytes: 3_200 } })
     expect(r.params.quantization).toEqual({ elements: 200, bytes: 800 })
   })
+})
+
+describe('torchvision models converted to static QDQ keep torchvision\'s parameter count', () => {
+  // the issue's case: a QDQ ResNet-18 read 5,800 per-channel scales as weights; MobileNetV2 +18,056
+  for (const name of ['resnet18', 'mobilenet_v2'] as const) {
+    it(`${name}: learnable = torchvision's ${TORCHVISION_PUBLISHED[name].params.toLocaleString('en-US')}, MACs unchanged, metadata = what the converter added`, async () => {
+      const float = buildTorchvisionModel(name)
+      const qdq = convertToQdq(float)
+      const [f, q] = [await analyzeModel(float), await analyzeModel(qdq.bytes)]
+      expect(qdq.quantizedLayers).toBeGreaterThan(10)
+      expect(q.params.learnable).toBe(TORCHVISION_PUBLISHED[name].params)
+      expect(q.macs).toBe(f.macs)
+      expect(q.params.quantization.elements).toBe(qdq.metadataElements)
+      expect(q.params.buffers).toBe(f.params.buffers)
+      expect(q.params.bitsPerWeight).toBeLessThan(9)
+    }, 60_000)
+  }
 })
