@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  CONV_MLP, NBITS_BLOCK, dynamicConvMlp, float16ConvMlp, floatConvMlp, floatNBitsBlock, nbitsBlock, qdqConvMlp, qoperatorConvMlp,
+  CONV_MLP, NBITS_BLOCK, bfloat16ConvMlp, dynamicConvMlp, float8ConvMlp, float16ConvMlp, floatConvMlp, floatNBitsBlock, nbitsBlock, qdqConvMlp, qoperatorConvMlp,
 } from '../../fixtures/quantized/index.js'
 import { ModelBuilder } from '../../fixtures/builder/index.js'
 import { convertToQdq } from '../../fixtures/quantized/qdq-convert.js'
@@ -73,6 +73,23 @@ describe('a quantized model has the float model\'s learnable parameters and MACs
     expect(r.params.learnable).toBe(CONV_MLP.learnable)
     expect(r.macs).toBe(CONV_MLP.macs)
     expect(r.params.bitsPerWeight).toBe(16)
+  })
+
+  it('bfloat16 weights: the same count at 16 bits per weight', async () => {
+    const r = await analyzeModel(bfloat16ConvMlp())
+    expect(r.params.learnable).toBe(CONV_MLP.learnable)
+    expect(r.macs).toBe(CONV_MLP.macs)
+    expect(r.params.byDtype).toEqual({ bfloat16: { count: 5_354, bytes: 5_354 * 2 } })
+  })
+
+  it('float8 weights behind DequantizeLinear: the same count; the 2 scales are metadata', async () => {
+    const r = await analyzeModel(float8ConvMlp())
+    expect(r.params.learnable).toBe(CONV_MLP.learnable)
+    expect(r.macs).toBe(CONV_MLP.macs)
+    expect(r.params.quantization).toEqual({ elements: 2, bytes: 8 })
+    // 5,336 float8 weights (1 B) + 18 float32 biases (4 B): (5,336 + 72) · 8 ÷ 5,354
+    expect(r.params.byDtype).toEqual({ float8e4m3fn: { count: WEIGHTS, bytes: WEIGHTS }, float32: { count: BIASES, bytes: 72 } })
+    expect(r.params.bitsPerWeight).toBeCloseTo(43_264 / 5_354, 12)
   })
 
   it('QDQ per channel: the 10 metadata tensors are the 4 activation scalars and the 6 weight/bias scales and zero points', async () => {

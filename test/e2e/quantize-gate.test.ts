@@ -51,6 +51,9 @@ describe('a PR that quantizes the model to int8 (QDQ)', () => {
     expect(row('sizeBytes').note).toBe('weights at 8.08 bits/weight (int32, int8); 58 scales and zero points counted apart')
     expect(row('bitsPerWeight')).toMatchObject({ baseline: 32, current: 8.0807, verdict: 'improvement' })
 
+    // the terminal table of the run says it too
+    expect(run.output).toContain('models/net.onnx size: weights at 8.08 bits/weight')
+
     const markdown = project.read('modelgate-report.md')
     expect(markdown).toContain('2 improvements · 2 unchanged')
     // (8.0807 − 32) ÷ 32 = −74.75 %
