@@ -114,10 +114,17 @@ export function findTiedWeights(classified: readonly ClassifiedTensor[], graph: 
   const candidates = groups.reduce((n, g) => n + g.length, 0)
   const gatherTables = new Set<string>()
   const productWeights = new Set<string>()
+  const transposeInputs = new Map<string, string>()
   for (const node of graph.nodes) {
     if (node.domain !== '' && node.domain !== 'ai.onnx') continue
     if (node.opType === 'Gather' && node.inputs[0]) gatherTables.add(node.inputs[0])
     if ((node.opType === 'MatMul' || node.opType === 'Gemm') && node.inputs[1]) productWeights.add(node.inputs[1])
+    if (node.opType === 'Transpose' && node.inputs[0] && node.outputs[0]) transposeInputs.set(node.outputs[0], node.inputs[0])
+  }
+  // a head weight read through a Transpose node (MatMul(h, Transpose(copy)))
+  for (const name of [...productWeights]) {
+    const source = transposeInputs.get(name)
+    if (source !== undefined) productWeights.add(source)
   }
   const isEmbeddingPair = (a: string, b: string): boolean =>
     (gatherTables.has(a) && productWeights.has(b)) || (gatherTables.has(b) && productWeights.has(a))

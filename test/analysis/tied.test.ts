@@ -72,6 +72,19 @@ describe('tied weights (--dedupe-weights)', () => {
     })
   }
 
+  it('a copy read through a Transpose node is still the tied-embedding pattern', async () => {
+    // embed [3,2] for Gather; head [3,2] identical, read as MatMul(h, Transpose(head)): 6 + 6 stored, 6 counted
+    const values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    const g = new ModelBuilder()
+    g.input('ids', 'int64', [1, 2])
+    const h = g.op('Gather', [g.initializer('embed', 'float32', [3, 2], values), 'ids'])
+    g.node('MatMul', [h, g.op('Transpose', [g.initializer('head', 'float32', [3, 2], values)], { perm: [1, 0] })], ['logits'])
+    g.output('logits', 'float32', [1, 2, 3])
+    const r = await analyzeModel(g.toBytes(), { dedupeWeights: true })
+    expect(r.params.learnable).toBe(6)
+    expect(r.params.tied.pairs).toEqual([{ kept: 'embed', merged: 'head', relation: 'identical', embedding: true, elements: 6 }])
+  })
+
   it('MACs and the other figures do not depend on the option', async () => {
     const a = await analyzeModel(tiedHeadModel('transposed'))
     const b = await analyzeModel(tiedHeadModel('transposed'), { dedupeWeights: true })
