@@ -22,7 +22,8 @@ export const ERROR_FIXES = {
   E_SHAPE_INFERENCE: 'The model is inconsistent with the given input shapes; check --shape / shapes against the model\'s inputs.',
   E_UNRESOLVED_DIM: 'Pass the symbol\'s size with dims: { NAME: value } (CLI: --dim NAME=value) or the input shape with shapes.',
   // runner (bench/)
-  E_RUNTIME_MISSING: 'Install the engine: npm install onnxruntime-node (modelgate measures with it; static analysis works without it).',
+  E_RUNTIME_MISSING: 'Install the engine: npm install onnxruntime-node (or onnxruntime-web for engine: \'onnxruntime-web\'); static analysis works without it.',
+  E_ENGINE_PROVIDER: 'Ask for one of the execution providers this machine offers (listed above), or run on a machine that has the hardware and the engine build for it.',
   E_SESSION_CREATE: 'onnxruntime could not load the model: check the opset/IR version and custom ops (run `modelgate analyze` to see them).',
   E_RUN_INPUT: 'Give inputs that match the model\'s signature (name, dtype, dims): see `modelgate analyze <model>` for it.',
   E_RUN_FAILED: 'onnxruntime failed while running the model; run it alone with `modelgate bench` to see the engine\'s message.',
@@ -30,6 +31,8 @@ export const ERROR_FIXES = {
   E_RUN_TIMEOUT: 'Raise the time-out (timeoutMs / --timeout) or run fewer iterations; the engine did not finish in time.',
   E_NPY_DECODE: 'Give a NumPy .npy file (format version 1–3, little-endian, C order) of a supported dtype.',
   E_BENCH_OPTION: 'Check the option against `modelgate bench --help`.',
+  // device estimates (estimate/)
+  E_DEVICE_PROFILE: 'Pick a built-in device (`modelgate estimate --help` lists them) or give a profile with positive finite numbers in the documented fields (README: device estimates).',
   // baselines and the gate (baseline/, matchers/, vitest/)
   E_BASELINE_JSON: 'Fix the file by hand (a merge conflict?) or delete it and run `vitest run -u` to write it again.',
   E_BASELINE_SCHEMA: 'Fix the value at that JSON path, or run `vitest run -u` to rewrite the entry.',

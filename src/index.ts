@@ -13,7 +13,7 @@ export type { AnalysisReport, AnalyzeOptions, Dim, NodeStats, ParamsStats, Signa
 export { benchModel, compareLatency, openSession } from './bench/index.js'
 export type {
   BatchPoint, BenchCalibration, BenchCompleted, BenchConditions, BenchEnergy, BenchErrored, BenchMemory, BenchOptions, BenchProgress,
-  BenchResult, CompareOptions, CompareSideOptions, ComparedSide, EngineOptions, EngineSession, GraphOptimizationLevel, LatencyComparison,
+  BenchResult, CompareOptions, CompareSideOptions, ComparedSide, EngineName, EngineOptions, EngineSession, GraphOptimizationLevel, LatencyComparison,
   LatencyStats, LatencyVerdict, SessionOptions, TensorDtype, TensorInput, TensorOutput, TypedArray, ValueSignature,
 } from './bench/index.js'
 export { ERROR_FIXES, ModelgateError, isModelgateError } from './errors.js'

@@ -123,7 +123,7 @@ export interface BaselineConditions {
     node: string
   }
   engine: {
-    name: 'onnxruntime-node'
+    name: 'onnxruntime-node' | 'onnxruntime-web'
     version: string
     executionProvider: string
   }
@@ -383,7 +383,10 @@ export const BASELINE_SCHEMA: Readonly<Record<string, unknown>> = {
           ],
           "properties": {
             "name": {
-              "const": "onnxruntime-node"
+              "enum": [
+                "onnxruntime-node",
+                "onnxruntime-web"
+              ]
             },
             "version": {
               "type": "string"

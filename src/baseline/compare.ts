@@ -154,6 +154,7 @@ export function conditionDifferences(a: BaselineConditions | undefined, b: Basel
   check('machine cpu', a.machine.cpu, b.machine.cpu)
   check('machine cores', a.machine.cores, b.machine.cores)
   check('machine os', osFamily(a.machine.os), osFamily(b.machine.os))
+  check('engine', a.engine.name, b.engine.name)
   check('onnxruntime', a.engine.version, b.engine.version)
   check('execution provider', a.engine.executionProvider, b.engine.executionProvider)
   check('intra-op threads', a.intraOpThreads, b.intraOpThreads)

@@ -4,7 +4,7 @@
 import { ERROR_FIXES, ModelgateError } from '../errors.js'
 import { toModelHandle, type ModelRef } from '../model/index.js'
 import { compareInProcess } from './compare.js'
-import { createOrtSession, engineSettings, fromOrtTensor, loadOrt, runError, sessionSignature, toOrtFeeds } from './engine.js'
+import { createOrtSession, engineSettings, fromOrtTensor, loadEngine, runError, sessionSignature, toOrtFeeds } from './engine.js'
 import { runInChild } from './isolate.js'
 import { benchInProcess } from './measure.js'
 import { applyShapes } from './model.js'
@@ -66,7 +66,7 @@ function stripFix(code: 'E_RUN_CRASHED' | 'E_RUN_TIMEOUT', message: string): str
 }
 
 /**
- * Opens an onnxruntime session on the CPU: the one door to the engine for the rest of modelgate.
+ * Opens an engine session (onnxruntime-node on the CPU unless `engine`/`executionProviders` say otherwise): the one door to the engine for the rest of modelgate.
  * @param model a path or a handle (its shapes/dims fill the symbolic dims of `inputs`)
  * @param options threads (default 1), shapes, dims
  * @returns a session whose `run` takes `{ data, dims }` feeds and returns plain tensors
@@ -75,7 +75,7 @@ function stripFix(code: 'E_RUN_CRASHED' | 'E_RUN_TIMEOUT', message: string): str
 export async function openSession(model: ModelRef, options: SessionOptions = {}): Promise<EngineSession> {
   const handle = toModelHandle(model)
   const settings = engineSettings(options)
-  const ort = await loadOrt()
+  const ort = await loadEngine(settings.engine)
   const session = await createOrtSession(ort, handle.path, settings)
   const declared = sessionSignature(session.inputMetadata)
   let inputs

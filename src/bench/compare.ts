@@ -28,7 +28,11 @@ function sideOptions(options: CompareOptions, side: CompareSideOptions | undefin
   const threads = side?.threads ?? options.threads
   const interOpThreads = side?.interOpThreads ?? options.interOpThreads
   const graphOptimizationLevel = side?.graphOptimizationLevel ?? options.graphOptimizationLevel
+  const engine = side?.engine ?? options.engine
+  const executionProviders = side?.executionProviders ?? options.executionProviders
   return {
+    ...(engine === undefined ? {} : { engine }),
+    ...(executionProviders === undefined ? {} : { executionProviders }),
     ...(threads === undefined ? {} : { threads }),
     ...(interOpThreads === undefined ? {} : { interOpThreads }),
     ...(graphOptimizationLevel === undefined ? {} : { graphOptimizationLevel }),
@@ -99,7 +103,7 @@ export async function compareInProcess(a: ModelRef, b: ModelRef, options: Compar
     }
     const estimate = ratioOfMedians(sideA.rounds, sideB.rounds, { replicates: BOOTSTRAP_REPLICATES, seed: seed + 1 })
     const conditionsOf = (side: typeof sideA, opts: CompareSideOptions): BenchConditions => benchConditions({
-      engineVersion: engineVersion(side.opened.ort),
+      engineVersion: engineVersion(side.opened.ort, engineSettings(opts).engine),
       settings: engineSettings(opts),
       batch: side.resolved.batch,
       specs: side.resolved.specs,

@@ -2,7 +2,7 @@
  * The conditions of a measurement: machine, engine, threads, optimisation level, batch, inputs, warm-up.
  */
 import { availableParallelism, arch, cpus, release, type as osType } from 'node:os'
-import type { EngineSettings } from './engine.js'
+import { providerLabel, type EngineSettings } from './engine.js'
 import type { InputSpec } from './inputs.js'
 import type { BenchConditions } from './types.js'
 
@@ -23,7 +23,7 @@ export function benchConditions(args: {
 }): BenchConditions {
   return {
     machine: machineConditions(),
-    engine: { name: 'onnxruntime-node', version: args.engineVersion, executionProvider: 'cpu' },
+    engine: { name: args.settings.engine, version: args.engineVersion, executionProvider: providerLabel(args.settings) },
     intraOpThreads: args.settings.intraOpThreads,
     interOpThreads: args.settings.interOpThreads,
     graphOptimizationLevel: args.settings.graphOptimizationLevel,

@@ -1,33 +1,56 @@
 /**
- * The door to onnxruntime-node: lazy loading, sessions, tensors in and out, and the engine's errors turned into
- * ModelgateErrors. Nothing else in modelgate imports onnxruntime-node.
+ * The door to the engines (onnxruntime-node, onnxruntime-web): lazy loading, execution providers, sessions,
+ * tensors in and out, and the engines' errors turned into ModelgateErrors. Nothing else in modelgate imports them.
  */
 import { ModelgateError, isModelgateError } from '../errors.js'
-import type { EngineOptions, GraphOptimizationLevel, TensorDtype, TensorInput, TensorOutput, TypedArray, ValueSignature } from './types.js'
+import { tinyModelBytes } from './tiny-model.js'
+import type { EngineName, EngineOptions, GraphOptimizationLevel, TensorDtype, TensorInput, TensorOutput, TypedArray, ValueSignature } from './types.js'
 
-/** The onnxruntime-node module. */
+/**
+ * The engine module. onnxruntime-web exposes the same onnxruntime-common API (InferenceSession, Tensor, env), so
+ * one type serves both; `listSupportedBackends` exists on onnxruntime-node only.
+ */
 export type Ort = typeof import('onnxruntime-node')
 /** An onnxruntime session. */
 export type OrtSession = Awaited<ReturnType<Ort['InferenceSession']['create']>>
 /** An onnxruntime tensor. */
 export type OrtTensor = InstanceType<Ort['Tensor']>
 
-let loading: Promise<Ort> | undefined
+/** The engines modelgate can measure with. */
+export const ENGINES: readonly EngineName[] = ['onnxruntime-node', 'onnxruntime-web']
+
+/** The execution provider each engine uses when none is asked for. */
+export const DEFAULT_PROVIDERS: Readonly<Record<EngineName, readonly string[]>> = { 'onnxruntime-node': ['cpu'], 'onnxruntime-web': ['wasm'] }
+
+const loading = new Map<EngineName, Promise<Ort>>()
 
 /**
- * Loads onnxruntime-node once (dynamic import, so static analysis works without it).
+ * Loads an engine once (dynamic import, so static analysis works without it).
  * @throws ModelgateError E_RUNTIME_MISSING when it is not installed
  */
+export function loadEngine(name: EngineName): Promise<Ort> {
+  let promise = loading.get(name)
+  if (promise === undefined) {
+    const imported: Promise<unknown> = name === 'onnxruntime-web' ? import('onnxruntime-web') : import('onnxruntime-node')
+    promise = imported.then((m) => m as Ort).catch((error: unknown) => {
+      loading.delete(name)
+      throw new ModelgateError('E_RUNTIME_MISSING', `${name} could not be loaded (${(error as Error).message.split('\n')[0] ?? ''}).`, { value: name, cause: error })
+    })
+    loading.set(name, promise)
+  }
+  return promise
+}
+
+/** Loads onnxruntime-node (the default engine). */
 export function loadOrt(): Promise<Ort> {
-  loading ??= import('onnxruntime-node').catch((error: unknown) => {
-    loading = undefined
-    throw new ModelgateError('E_RUNTIME_MISSING', `onnxruntime-node could not be loaded (${(error as Error).message.split('\n')[0] ?? ''}).`, { value: 'onnxruntime-node', cause: error })
-  })
-  return loading
+  return loadEngine('onnxruntime-node')
 }
 
 /** Engine settings with defaults applied. */
 export interface EngineSettings {
+  readonly engine: EngineName
+  /** The execution providers asked for, in order (no silent fallback: each must be available). */
+  readonly executionProviders: readonly string[]
   readonly intraOpThreads: number
   readonly interOpThreads: number
   readonly graphOptimizationLevel: GraphOptimizationLevel
@@ -35,7 +58,7 @@ export interface EngineSettings {
 
 const LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all']
 
-/** Applies the defaults (1 intra-op thread, 1 inter-op thread, level 'all') and checks the values. */
+/** Applies the defaults (onnxruntime-node on its CPU provider, 1 intra-op thread, 1 inter-op thread, level 'all') and checks the values. */
 export function engineSettings(options: EngineOptions): EngineSettings {
   const count = (name: string, v: number | undefined): number => {
     if (v === undefined) return 1
@@ -44,31 +67,130 @@ export function engineSettings(options: EngineOptions): EngineSettings {
   }
   const level = options.graphOptimizationLevel ?? 'all'
   if (!LEVELS.includes(level)) throw new ModelgateError('E_BENCH_OPTION', `graphOptimizationLevel must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}.`, { value: level })
-  return { intraOpThreads: count('threads', options.threads), interOpThreads: count('interOpThreads', options.interOpThreads), graphOptimizationLevel: level }
+  const engine = options.engine ?? 'onnxruntime-node'
+  if (!ENGINES.includes(engine)) throw new ModelgateError('E_BENCH_OPTION', `engine must be one of ${ENGINES.join(', ')}, got ${JSON.stringify(engine)}.`, { value: engine })
+  const providers = options.executionProviders ?? DEFAULT_PROVIDERS[engine]
+  if (!Array.isArray(providers) || providers.length === 0 || providers.some((p) => typeof p !== 'string' || p === '')) {
+    throw new ModelgateError('E_BENCH_OPTION', `executionProviders must be a non-empty list of provider names such as ['${DEFAULT_PROVIDERS[engine][0] ?? 'cpu'}'], got ${JSON.stringify(providers)}.`, { value: providers })
+  }
+  return {
+    engine,
+    executionProviders: [...new Set(providers)],
+    intraOpThreads: count('threads', options.threads),
+    interOpThreads: count('interOpThreads', options.interOpThreads),
+    graphOptimizationLevel: level,
+  }
 }
 
-/** The engine's version, as reported by the loaded binding. */
-export function engineVersion(ort: Ort): string {
-  return ort.env.versions.node ?? ort.env.versions.common
+/** The engine's version, as reported by the loaded module. */
+export function engineVersion(ort: Ort, engine: EngineName = 'onnxruntime-node'): string {
+  const versions = ort.env.versions as { readonly node?: string; readonly web?: string; readonly common: string }
+  return (engine === 'onnxruntime-web' ? versions.web : versions.node) ?? versions.common
+}
+
+/** The execution providers as conditions name them: `cpu`, `wasm`, `cuda,cpu` … */
+export function providerLabel(settings: EngineSettings): string {
+  return settings.executionProviders.join(',')
+}
+
+/** Provider names each engine knows of (onnxruntime-common's ExecutionProviderName), probed when one is asked for. */
+const CANDIDATES: Readonly<Record<EngineName, readonly string[]>> = {
+  'onnxruntime-node': ['cpu', 'cuda', 'tensorrt', 'dml', 'coreml', 'webgpu', 'qnn', 'xnnpack', 'nnapi'],
+  'onnxruntime-web': ['wasm', 'webgpu', 'webnn', 'webgl'],
+}
+
+const probed = new Map<string, Promise<boolean>>()
+
+/** onnxruntime-web's wasm backend fixes its thread count when it first initialises, for the whole process. */
+let webThreads: number | undefined
+
+function configureWeb(ort: Ort, settings: EngineSettings): void {
+  const wasm = ort.env.wasm
+  if (webThreads === undefined) {
+    webThreads = settings.intraOpThreads
+    // 0 keeps onnxruntime-web's own choice (half the cores, at most 4); SIMD is always on in 1.30's wasm build.
+    if (settings.intraOpThreads > 0) wasm.numThreads = settings.intraOpThreads
+    wasm.simd = true
+    return
+  }
+  if (webThreads !== settings.intraOpThreads) {
+    throw new ModelgateError('E_BENCH_OPTION', `onnxruntime-web's wasm backend already runs with ${webThreads} thread(s) in this process and cannot switch to ${settings.intraOpThreads}; measure with isolate: true (CLI default) to get a fresh process.`, { value: settings.intraOpThreads })
+  }
+}
+
+function sessionOptions(settings: EngineSettings, providers: readonly string[], quiet = false): Parameters<Ort['InferenceSession']['create']>[1] {
+  return {
+    executionProviders: [...providers],
+    intraOpNumThreads: settings.intraOpThreads,
+    interOpNumThreads: settings.interOpThreads,
+    graphOptimizationLevel: settings.graphOptimizationLevel,
+    executionMode: 'sequential',
+    // A probe's failure is expected: keep the engine's own error log out of the user's terminal.
+    logSeverityLevel: quiet ? 4 : 3,
+  }
+}
+
+/** True when `provider` alone can open a one-node model in this engine on this machine (cached per process). */
+function providerWorks(ort: Ort, settings: EngineSettings, provider: string): Promise<boolean> {
+  const key = `${settings.engine}:${provider}`
+  let result = probed.get(key)
+  if (result === undefined) {
+    result = (async () => {
+      try {
+        const session = await ort.InferenceSession.create(tinyModelBytes(), sessionOptions(settings, [provider], true))
+        await session.release()
+        return true
+      } catch {
+        return false
+      }
+    })()
+    probed.set(key, result)
+  }
+  return result
 }
 
 /**
- * Creates a CPU session.
- * @throws ModelgateError E_SESSION_CREATE with the engine's message
+ * The execution providers this engine can use on this machine, found by opening a one-node model with each
+ * provider it knows of (onnxruntime-node's own `listSupportedBackends()` first).
+ */
+export async function availableProviders(ort: Ort, settings: EngineSettings): Promise<string[]> {
+  const listed = typeof ort.listSupportedBackends === 'function' ? ort.listSupportedBackends().map((b) => b.name) : []
+  const names = [...new Set([...listed, ...CANDIDATES[settings.engine]])]
+  const out: string[] = []
+  for (const name of names) if (await providerWorks(ort, settings, name)) out.push(name)
+  return out
+}
+
+/**
+ * Checks that every asked-for provider works here: onnxruntime-web would otherwise fall back to the next one in
+ * the list without saying so.
+ * @throws ModelgateError E_ENGINE_PROVIDER naming the providers this machine offers
+ */
+export async function checkProviders(ort: Ort, settings: EngineSettings): Promise<void> {
+  if (settings.executionProviders.every((p, i) => p === DEFAULT_PROVIDERS[settings.engine][i]) && settings.executionProviders.length === 1) return
+  const missing: string[] = []
+  for (const p of settings.executionProviders) if (!(await providerWorks(ort, settings, p))) missing.push(p)
+  if (missing.length === 0) return
+  const offered = await availableProviders(ort, settings)
+  throw new ModelgateError(
+    'E_ENGINE_PROVIDER',
+    `${settings.engine} ${engineVersion(ort, settings.engine)} cannot use the execution provider${missing.length === 1 ? '' : 's'} ${missing.map((m) => JSON.stringify(m)).join(', ')} on this machine; it offers: ${offered.join(', ') || 'none'}.`,
+    { value: missing },
+  )
+}
+
+/**
+ * Opens an engine session on the asked-for execution providers (each checked first: no silent fallback).
+ * @throws ModelgateError E_ENGINE_PROVIDER for an absent provider, E_SESSION_CREATE with the engine's message
  */
 export async function createOrtSession(ort: Ort, path: string, settings: EngineSettings): Promise<OrtSession> {
+  if (settings.engine === 'onnxruntime-web') configureWeb(ort, settings)
+  await checkProviders(ort, settings)
   try {
-    return await ort.InferenceSession.create(path, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: settings.intraOpThreads,
-      interOpNumThreads: settings.interOpThreads,
-      graphOptimizationLevel: settings.graphOptimizationLevel,
-      executionMode: 'sequential',
-      logSeverityLevel: 3,
-    })
+    return await ort.InferenceSession.create(path, sessionOptions(settings, settings.executionProviders))
   } catch (error) {
     const reason = (error as Error).message.replace(/\s+/g, ' ').trim()
-    throw new ModelgateError('E_SESSION_CREATE', `onnxruntime cannot load ${JSON.stringify(path)}: ${reason}.`, { value: path, file: path, cause: error })
+    throw new ModelgateError('E_SESSION_CREATE', `${settings.engine} cannot load ${JSON.stringify(path)}: ${reason}.`, { value: path, file: path, cause: error })
   }
 }
 

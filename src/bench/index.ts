@@ -17,6 +17,7 @@ export type {
   CompareOptions,
   CompareSideOptions,
   ComparedSide,
+  EngineName,
   EngineOptions,
   EngineSession,
   GraphOptimizationLevel,

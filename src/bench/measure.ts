@@ -7,7 +7,7 @@ import { toModelHandle, type ModelRef } from '../model/index.js'
 import { calibrate } from './calibration.js'
 import { benchConditions } from './conditions.js'
 import { estimateEnergy, measuredEnergy, readRapl, type RaplCounter } from './energy.js'
-import { createOrtSession, engineSettings, engineVersion, loadOrt, runError, sessionSignature, toOrtFeeds, type Ort, type OrtSession } from './engine.js'
+import { createOrtSession, engineSettings, engineVersion, loadEngine, runError, sessionSignature, toOrtFeeds, type Ort, type OrtSession } from './engine.js'
 import { buildFeeds, loadUserInputs, resolveInputs, type ResolvedInputs } from './inputs.js'
 import { analysisAt, applyShapes, prepareModel, type PreparedModel } from './model.js'
 import { sampleLatency, type LoopSettings } from './sampler.js'
@@ -58,11 +58,11 @@ export interface OpenedModel {
 }
 
 /** Prepares the model, loads user inputs and creates the session (timed, with RSS before and after). */
-export async function openModel(model: ModelRef, options: Pick<BenchOptions, 'shapes' | 'dims' | 'inputs' | 'threads' | 'interOpThreads' | 'graphOptimizationLevel'>): Promise<OpenedModel> {
+export async function openModel(model: ModelRef, options: Pick<BenchOptions, 'shapes' | 'dims' | 'inputs' | 'threads' | 'interOpThreads' | 'graphOptimizationLevel' | 'engine' | 'executionProviders'>): Promise<OpenedModel> {
   const settings = engineSettings(options)
   const prepared = prepareModel(model, options)
   const user = loadUserInputs(options.inputs)
-  const ort = await loadOrt()
+  const ort = await loadEngine(settings.engine)
   const rssBeforeSessionBytes = process.memoryUsage.rss()
   const t0 = nowMs()
   const session = await createOrtSession(ort, prepared.path, settings)
@@ -165,7 +165,7 @@ export async function benchInProcess(model: ModelRef, options: BenchOptions, iso
       ...(memoryNote === undefined ? {} : { note: memoryNote }),
     }
     const conditions = benchConditions({
-      engineVersion: engineVersion(opened.ort),
+      engineVersion: engineVersion(opened.ort, settings.engine),
       settings,
       batch: first.batch,
       specs: first.specs,

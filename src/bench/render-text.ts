@@ -35,7 +35,7 @@ function latencyLine(l: LatencyStats): string {
 
 function conditionsHeader(model: string, c: BenchConditions): string {
   const threads = c.intraOpThreads === 0 ? 'engine-default intra-op threads' : `${c.intraOpThreads} intra-op thread${c.intraOpThreads === 1 ? '' : 's'}`
-  return `${model} · onnxruntime-node ${c.engine.version} (${c.engine.executionProvider}) · ${threads} · optimisation ${c.graphOptimizationLevel} · batch ${c.batch}`
+  return `${model} · ${c.engine.name} ${c.engine.version} (${c.engine.executionProvider}) · ${threads} · optimisation ${c.graphOptimizationLevel} · batch ${c.batch}`
 }
 
 function rows(entries: readonly (readonly [string, string])[]): string[] {

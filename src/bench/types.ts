@@ -42,8 +42,19 @@ export interface ValueSignature {
 /** ONNX Runtime graph optimisation levels. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all'
 
+/** The engines modelgate measures with: native onnxruntime, or its WebAssembly build (what a browser runs). */
+export type EngineName = 'onnxruntime-node' | 'onnxruntime-web'
+
 /** Engine settings shared by every entry point. */
 export interface EngineOptions {
+  /** The engine: `onnxruntime-node` (native) or `onnxruntime-web` (WebAssembly, run in Node; an optional peer). @default 'onnxruntime-node' */
+  readonly engine?: EngineName
+  /**
+   * Execution providers, in order, e.g. `['cuda']`. Each one must be available on this machine (else
+   * E_ENGINE_PROVIDER lists those that are): modelgate never falls back to the CPU silently.
+   * @default ['cpu'] for onnxruntime-node, ['wasm'] for onnxruntime-web
+   */
+  readonly executionProviders?: readonly string[]
   /** Intra-op threads; 0 lets onnxruntime choose (one per physical core). @default 1 */
   readonly threads?: number
   /** Inter-op threads (used only by the parallel executor; modelgate runs sequentially). @default 1 */

@@ -16,7 +16,7 @@ export type LatencyVerdict = 'faster' | 'slower' | 'no-detectable-difference' | 
 
 /** The conditions two measurements must share to be compared. */
 export interface EngineIdentity {
-  readonly engine: { readonly version: string; readonly executionProvider: string }
+  readonly engine: { readonly name?: string; readonly version: string; readonly executionProvider: string }
   readonly intraOpThreads: number
   readonly interOpThreads: number
 }
@@ -43,6 +43,7 @@ export function latencyVerdict(ci: readonly [number, number], threshold: number)
  */
 export function comparabilityIssue(a: EngineIdentity, b: EngineIdentity): string | null {
   const issues: string[] = []
+  if (a.engine.name !== b.engine.name) issues.push(`engine ${a.engine.name ?? 'onnxruntime-node'} vs ${b.engine.name ?? 'onnxruntime-node'}`)
   if (a.engine.version !== b.engine.version) issues.push(`onnxruntime ${a.engine.version} vs ${b.engine.version}`)
   if (a.engine.executionProvider !== b.engine.executionProvider) issues.push(`execution provider ${a.engine.executionProvider} vs ${b.engine.executionProvider}`)
   if (a.intraOpThreads !== b.intraOpThreads) issues.push(`intra-op threads ${a.intraOpThreads} vs ${b.intraOpThreads}`)

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { benchModel, compareLatency, type BenchOptions, type BenchProgress, type CompareOptions } from '../bench/index.js'
+import { benchModel, compareLatency, type BenchOptions, type BenchProgress, type CompareOptions, type EngineName } from '../bench/index.js'
 import { renderBenchText, renderComparisonText, renderProgress } from '../bench/render-text.js'
 import { ModelgateError } from '../errors.js'
 import { createModelHandle, type ModelHandle } from '../model/index.js'
@@ -15,13 +15,16 @@ import { parseCount, parseDims, parseShapes } from './parse.js'
 export const BENCH_USAGE = `modelgate bench <model.onnx> [options]
 modelgate bench <a.onnx> --vs <b.onnx> [options]
 
-Measured latency, throughput, memory and energy of a model in onnxruntime-node (CPU), or a paired comparison.
+Measured latency, throughput, memory and energy of a model in onnxruntime (node by default, or web), or a paired comparison.
 
   --shape NAME=D0,D1,...  concrete dims of an input (repeatable)
   --dim SYMBOL=N          size of a symbolic dim (dim_param), e.g. --dim N=8 (repeatable)
   --input NAME=FILE.npy   a tensor for an input from a NumPy .npy file (repeatable; other inputs are seeded)
   --batch 1,8             batch size(s) for the symbolic batch dim; several give a sweep
-  --threads N             intra-op threads (default 1; 0 = onnxruntime's choice)
+  --threads N             intra-op threads (default 1; 0 = onnxruntime's choice; onnxruntime-web: wasm threads)
+  --engine NAME           onnxruntime-node (default) or onnxruntime-web (WebAssembly, SIMD on)
+  --ep P1,P2              execution providers in order (default cpu; wasm for onnxruntime-web);
+                          an absent one is an error listing those this machine offers, never a CPU fallback
   --time MS               measuring time per batch size (default 1000)
   --iterations N          exactly N timed runs instead of --time
   --warmup N              untimed warm-up runs (default 10)
@@ -57,6 +60,21 @@ function parsePercent(value: string | undefined): number | undefined {
   return Number(value) / 100
 }
 
+/** `--engine NAME` and `--ep P1,P2` (repeatable) as runner options. */
+export function parseEngine(engine: string | undefined, eps: readonly string[] | undefined): { engine?: EngineName; executionProviders?: string[] } {
+  const out: { engine?: EngineName; executionProviders?: string[] } = {}
+  if (engine !== undefined) {
+    if (engine !== 'onnxruntime-node' && engine !== 'onnxruntime-web') throw new ModelgateError('E_CLI_USAGE', `--engine ${JSON.stringify(engine)} is not onnxruntime-node or onnxruntime-web.`, { value: engine })
+    out.engine = engine
+  }
+  if (eps !== undefined) {
+    const list = eps.flatMap((e) => e.split(',')).map((e) => e.trim())
+    if (list.length === 0 || list.some((e) => !/^[a-z][a-z0-9_-]*$/i.test(e))) throw new ModelgateError('E_CLI_USAGE', `--ep ${JSON.stringify(eps.join(','))} is not a comma-separated list of provider names (cpu, wasm, cuda …).`, { value: eps })
+    out.executionProviders = list
+  }
+  return out
+}
+
 /** A progress reporter: silent off a TTY, and for the first second. */
 function progressLine(io: CliIo): { readonly report: (p: BenchProgress) => void; readonly clear: () => void } {
   const started = Date.now()
@@ -87,6 +105,8 @@ export async function benchCommand(args: readonly string[], io: CliIo): Promise<
       input: { type: 'string', multiple: true },
       batch: { type: 'string' },
       threads: { type: 'string' },
+      engine: { type: 'string' },
+      ep: { type: 'string', multiple: true },
       time: { type: 'string' },
       iterations: { type: 'string' },
       warmup: { type: 'string' },
@@ -115,6 +135,7 @@ export async function benchCommand(args: readonly string[], io: CliIo): Promise<
     timeoutMs: parseCount('timeout', values.timeout, 120_000),
     ...(values.threads === undefined ? {} : { threads: parseCount('threads', values.threads, 1) }),
     ...(values.warmup === undefined ? {} : { warmupIterations: parseCount('warmup', values.warmup, 10) }),
+    ...parseEngine(values.engine, values.ep),
   }
   const progress = progressLine(io)
   try {

@@ -4,7 +4,7 @@
  */
 import type { MatcherState } from 'vitest'
 import { projectPath } from '../baseline/index.js'
-import type { BenchCompleted, BenchConditions, BenchOptions, BenchResult } from '../bench/index.js'
+import type { BenchCompleted, BenchConditions, BenchOptions, BenchResult, EngineName } from '../bench/index.js'
 import { ModelgateError } from '../errors.js'
 import type { ModelHandle } from '../model/index.js'
 import type { MeasurementConditions } from '../report/types.js'
@@ -26,6 +26,10 @@ export interface MeasureOptions {
   readonly time?: number
   /** Minimum number of timed runs. */
   readonly iterations?: number
+  /** The engine. @default the plugin's `bench.engine`, else 'onnxruntime-node' */
+  readonly engine?: EngineName
+  /** Execution providers (each must be available; no silent fallback). @default the engine's CPU provider */
+  readonly executionProviders?: readonly string[]
 }
 
 /** Options of `toRunUnderMs`. */
@@ -49,6 +53,8 @@ export function benchOptionsFor(context: GateContext, options: MeasureOptions): 
   if (options.threads !== undefined) out.threads = options.threads
   if (options.time !== undefined) out.time = options.time
   if (options.iterations !== undefined) out.iterations = options.iterations
+  if (options.engine !== undefined) out.engine = options.engine
+  if (options.executionProviders !== undefined) out.executionProviders = options.executionProviders
   return out
 }
 
@@ -80,7 +86,7 @@ export function reportConditions(c: BenchConditions): MeasurementConditions {
 
 function describeRun(r: BenchCompleted): string {
   const c = r.conditions
-  return `batch ${c.batch}, ${c.intraOpThreads} intra-op thread${c.intraOpThreads === 1 ? '' : 's'}, ${r.latencyMs.samples} timed runs, MAD ${formatMs(r.latencyMs.mad)}`
+  return `${c.engine.name} ${c.engine.version} (${c.engine.executionProvider}), batch ${c.batch}, ${c.intraOpThreads} intra-op thread${c.intraOpThreads === 1 ? '' : 's'}, ${r.latencyMs.samples} timed runs, MAD ${formatMs(r.latencyMs.mad)}`
 }
 
 function assertionText(state: MatcherState, matcher: string, args: string): string {
@@ -146,12 +152,14 @@ function toBeFasterThan(this: MatcherState, received: unknown, other: unknown, o
   const context = gateContext()
   const label = modelLabel(model, context.root)
   const otherLabel = modelLabel(reference, context.root)
-  const { batch, threads, time } = benchOptionsFor(context, options)
+  const { batch, threads, time, engine, executionProviders } = benchOptionsFor(context, options)
   const work = (async (): Promise<MatcherOutcome> => {
     const cmp = await (await runner()).compareLatency(model, reference, {
       ...(typeof batch === 'number' ? { batch } : {}),
       ...(threads !== undefined ? { threads } : {}),
       ...(time !== undefined ? { time } : {}),
+      ...(engine !== undefined ? { engine } : {}),
+      ...(executionProviders !== undefined ? { executionProviders } : {}),
     })
     if (cmp.verdict === 'incomparable') {
       throw new ModelgateError('E_GATE_OPTION', `${matcher}: ${label} and ${otherLabel} cannot be compared: ${cmp.note ?? 'different conditions'}.`)

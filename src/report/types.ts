@@ -39,7 +39,7 @@ export interface Tolerance {
 /** The conditions a measured figure was taken under. Every latency figure carries these. */
 export interface MeasurementConditions {
   readonly machine: { readonly cpu: string; readonly cores: number; readonly os: string; readonly node: string }
-  readonly engine: { readonly name: 'onnxruntime-node'; readonly version: string; readonly executionProvider: string }
+  readonly engine: { readonly name: 'onnxruntime-node' | 'onnxruntime-web'; readonly version: string; readonly executionProvider: string }
   readonly intraOpThreads: number
   readonly interOpThreads: number
   readonly graphOptimizationLevel: string
