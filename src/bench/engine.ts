@@ -183,14 +183,17 @@ export async function checkProviders(ort: Ort, settings: EngineSettings): Promis
  * Opens an engine session on the asked-for execution providers (each checked first: no silent fallback).
  * @throws ModelgateError E_ENGINE_PROVIDER for an absent provider, E_SESSION_CREATE with the engine's message
  */
-export async function createOrtSession(ort: Ort, path: string, settings: EngineSettings): Promise<OrtSession> {
+export async function createOrtSession(ort: Ort, path: string | Uint8Array, settings: EngineSettings): Promise<OrtSession> {
   if (settings.engine === 'onnxruntime-web') configureWeb(ort, settings)
   await checkProviders(ort, settings)
   try {
-    return await ort.InferenceSession.create(path, sessionOptions(settings, settings.executionProviders))
+    return typeof path === 'string'
+      ? await ort.InferenceSession.create(path, sessionOptions(settings, settings.executionProviders))
+      : await ort.InferenceSession.create(path, sessionOptions(settings, settings.executionProviders))
   } catch (error) {
     const reason = (error as Error).message.replace(/\s+/g, ' ').trim()
-    throw new ModelgateError('E_SESSION_CREATE', `${settings.engine} cannot load ${JSON.stringify(path)}: ${reason}.`, { value: path, file: path, cause: error })
+    const label = typeof path === 'string' ? JSON.stringify(path) : `a ${path.byteLength}-byte model`
+    throw new ModelgateError('E_SESSION_CREATE', `${settings.engine} cannot load ${label}: ${reason}.`, { value: label, ...(typeof path === 'string' ? { file: path } : {}), cause: error })
   }
 }
 

@@ -1,0 +1,154 @@
+/**
+ * The `this-machine` profile, measured through the engine itself: a large MatMul gives peak float32 compute, a
+ * large Add gives memory bandwidth, a chain of tiny nodes gives the per-node overhead and a one-node graph the
+ * per-run overhead. Cached per machine, engine, provider and threads, so a test suite calibrates once.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { arch, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { machineConditions } from '../bench/conditions.js'
+import { createOrtSession, engineSettings, engineVersion, loadEngine, providerLabel, type Ort, type OrtSession } from '../bench/engine.js'
+import { encodeTinyModel, type TinyGraph } from '../bench/tiny-model.js'
+import type { EngineOptions } from '../bench/types.js'
+import { THIS_MACHINE, validateProfile, type DeviceProfile } from './profiles.js'
+
+/** Name and version of the micro-benchmarks; a change to them must change this (it is part of the cache key). */
+export const CALIBRATION_SUITE = 'modelgate-roofline-micro/v3'
+
+/**
+ * The micro-benchmark shapes. The stream is sized like a CNN activation at 224² (a 64×112×112 float32 tensor is
+ * 3.2 MB): the bandwidth such tensors see lies between the caches' and DRAM's, and it is what most element-wise
+ * nodes of the models we estimate get. A DRAM-sized stream would charge them several times too much.
+ */
+const GEMMS = [256, 512] as const
+const STREAM = 1024 * 1024
+const CHAIN = 64
+
+/** Options of {@link calibrateThisMachine}. */
+export interface CalibrateOptions extends Pick<EngineOptions, 'engine' | 'executionProviders' | 'threads'> {
+  /** Ignore the cached profile and measure again. @default false */
+  readonly recalibrate?: boolean
+  /** Folder of the cache. @default node_modules/.cache/modelgate under the working directory when node_modules exists, else <tmpdir>/modelgate */
+  readonly cacheDir?: string
+}
+
+/** The default cache folder. */
+export function defaultCacheDir(cwd = process.cwd()): string {
+  return existsSync(join(cwd, 'node_modules')) ? join(cwd, 'node_modules', '.cache', 'modelgate') : join(tmpdir(), 'modelgate')
+}
+
+function gemmGraph(n: number): TinyGraph {
+  return { inputs: [{ name: 'a', dims: [n, n] }, { name: 'b', dims: [n, n] }], outputs: [{ name: 'c', dims: [n, n] }], nodes: [{ opType: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }] }
+}
+
+function streamGraph(): TinyGraph {
+  return { inputs: [{ name: 'a', dims: [STREAM] }, { name: 'b', dims: [STREAM] }], outputs: [{ name: 'c', dims: [STREAM] }], nodes: [{ opType: 'Add', inputs: ['a', 'b'], outputs: ['c'] }] }
+}
+
+function chainGraph(length: number): TinyGraph {
+  // Sin: no optimiser rewrites Sin(Sin(x)), unlike a pair of Neg.
+  const nodes = Array.from({ length }, (_, i) => ({ opType: 'Sin', inputs: [i === 0 ? 'x' : `t${i}`], outputs: [i === length - 1 ? 'y' : `t${i + 1}`] }))
+  return { inputs: [{ name: 'x', dims: [1] }], outputs: [{ name: 'y', dims: [1] }], nodes }
+}
+
+/**
+ * The fastest of the timed runs, in seconds (a few warm-up runs first, then at least `minRuns` and `minMs` of timed
+ * runs): a peak is what the hardware does when nothing interrupts it, and on a shared machine the median of a
+ * millisecond kernel mostly measures the scheduler. (The process's CPU time was tried and rejected: in a VM it is
+ * sampled at timer ticks and came out both above and below the wall-clock time.)
+ */
+async function timeRuns(session: OrtSession, feeds: Parameters<OrtSession['run']>[0], minRuns: number, minMs: number): Promise<number> {
+  for (let i = 0; i < 3; i++) await session.run(feeds)
+  let fastest = Number.POSITIVE_INFINITY
+  let runs = 0
+  const start = process.hrtime.bigint()
+  while (runs < minRuns || Number(process.hrtime.bigint() - start) / 1e6 < minMs) {
+    const t0 = process.hrtime.bigint()
+    await session.run(feeds)
+    fastest = Math.min(fastest, Number(process.hrtime.bigint() - t0) / 1e9)
+    if (++runs >= 5000) break
+  }
+  return fastest
+}
+
+async function timeGraph(ort: Ort, graph: TinyGraph, settings: ReturnType<typeof engineSettings>, minRuns: number, minMs: number): Promise<number> {
+  const session = await createOrtSession(ort, encodeTinyModel(graph), settings)
+  try {
+    const feeds: Record<string, InstanceType<Ort['Tensor']>> = {}
+    for (const v of graph.inputs) {
+      const n = v.dims.reduce((a, b) => a * b, 1)
+      feeds[v.name] = new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => ((i % 17) - 8) / 8), [...v.dims])
+    }
+    return await timeRuns(session, feeds, minRuns, minMs)
+  } finally {
+    await session.release()
+  }
+}
+
+/** The cache key: machine, engine, its version, providers, threads and the suite's version. */
+function cacheKey(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16)
+}
+
+/**
+ * The measured profile of this machine (read from the cache when there is one for this machine, engine and threads).
+ * @throws ModelgateError E_RUNTIME_MISSING when the engine is not installed, E_ENGINE_PROVIDER for an absent provider
+ */
+export async function calibrateThisMachine(options: CalibrateOptions = {}): Promise<DeviceProfile> {
+  const settings = engineSettings({ ...options, graphOptimizationLevel: 'all' })
+  const ort = await loadEngine(settings.engine)
+  const version = engineVersion(ort, settings.engine)
+  const machine = machineConditions()
+  const key = cacheKey([CALIBRATION_SUITE, machine.cpu, String(machine.cores), arch(), settings.engine, version, providerLabel(settings), String(settings.intraOpThreads)])
+  const dir = options.cacheDir ?? defaultCacheDir()
+  const file = join(dir, `${THIS_MACHINE}-${key}.json`)
+  if (options.recalibrate !== true && existsSync(file)) {
+    try {
+      return validateProfile(JSON.parse(readFileSync(file, 'utf8')))
+    } catch {
+      // A damaged cache entry is measured again.
+    }
+  }
+  const one = await timeGraph(ort, chainGraph(1), settings, 200, 100)
+  const chain = await timeGraph(ort, chainGraph(CHAIN + 1), settings, 100, 100)
+  const nodeS = Math.max(0, (chain - one) / CHAIN)
+  const runS = Math.max(0, one - nodeS)
+  // Two sizes: 512³ is the large GEMM; 256³ (0.4 ms on a desktop core) finds uninterrupted windows on a busy machine.
+  const gemm = []
+  for (const n of GEMMS) {
+    const seconds = await timeGraph(ort, gemmGraph(n), settings, 20, 300)
+    gemm.push({ n, seconds, flops: 2 * n ** 3, rate: (2 * n ** 3) / Math.max(seconds - runS - nodeS, 1e-9) })
+  }
+  const best = gemm.reduce((a, b) => (b.rate > a.rate ? b : a))
+  const stream = await timeGraph(ort, streamGraph(), settings, 50, 300)
+  // Add reads two tensors and writes one: the same bytes the analysis counts for an Add node.
+  const streamBytes = 3 * 4 * STREAM
+  const threads = settings.intraOpThreads
+  const profile: DeviceProfile = {
+    id: THIS_MACHINE,
+    name: `this machine: ${machine.cpu} (${machine.cores} logical cores), ${settings.engine} ${version} (${providerLabel(settings)}), ${threads === 0 ? 'engine-default' : threads} thread(s)`,
+    // The profile describes the threads it was measured with; the estimate does not scale it again.
+    peakFlops: { float32: best.rate },
+    cores: 1,
+    memoryBandwidth: streamBytes / Math.max(stream - runS - nodeS, 1e-9),
+    nodeOverheadUs: nodeS * 1e6,
+    runOverheadUs: runS * 1e6,
+    sources: {
+      peakFlops: `measured (${CALIBRATION_SUITE}): the faster of float32 MatMul ${gemm.map((g) => `${g.n}³ (${(g.seconds * 1e3).toPrecision(4)} ms)`).join(' and ')}, fastest runs`,
+      memoryBandwidth: `measured: float32 Add of two [${STREAM}] tensors (${streamBytes} bytes moved), fastest run ${(stream * 1e3).toPrecision(4)} ms`,
+      nodeOverheadUs: `measured: a chain of ${CHAIN + 1} Sin nodes on a [1] tensor minus a single one, ÷ ${CHAIN}`,
+      runOverheadUs: 'measured: a one-node graph on a [1] tensor, minus one node overhead',
+      cores: 'measured at the threads named above; not scaled further',
+    },
+  }
+  try {
+    mkdirSync(dir, { recursive: true })
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, `${JSON.stringify(profile, null, 2)}\n`)
+    renameSync(tmp, file)
+  } catch {
+    // A read-only cache only costs a re-measurement next time.
+  }
+  return profile
+}
