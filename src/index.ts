@@ -17,6 +17,8 @@ export type {
   LatencyStats, LatencyVerdict, SessionOptions, TensorDtype, TensorInput, TensorOutput, TypedArray, ValueSignature,
 } from './bench/index.js'
 export { ERROR_FIXES, ModelgateError, isModelgateError } from './errors.js'
+export { BUILT_IN_PROFILES, calibrateThisMachine, estimateLatency, validateProfile } from './estimate/index.js'
+export type { CalibrateOptions, ComputeDtype, DeviceProfile, DominatingNode, EstimateOptions, LatencyEstimate } from './estimate/index.js'
 export { loadModel } from './model/index.js'
 export type { ModelHandle, ModelOptions, ModelRef } from './model/index.js'
 export {

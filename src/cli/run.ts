@@ -8,6 +8,7 @@ import { benchCommand } from './bench.js'
 import { commentCommand } from './comment.js'
 import { compareCommand } from './compare.js'
 import { demoCommand } from './demo.js'
+import { estimateCommand } from './estimate.js'
 import { evalCommand } from './eval.js'
 import { reportCommand } from './report.js'
 import { testCommand } from './test.js'
@@ -17,6 +18,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   analyze: analyzeCommand,
   bench: benchCommand,
   demo: demoCommand,
+  estimate: estimateCommand,
   compare: compareCommand,
   report: reportCommand,
   comment: commentCommand,
@@ -32,6 +34,7 @@ Commands:
   analyze <model.onnx>   params, size, MACs, FLOPs, memory access, peak memory, coverage
   demo                   analyse the bundled fixture models
   bench <model.onnx>     measured latency, throughput, memory, energy in onnxruntime (--vs b.onnx: paired comparison)
+  estimate <model.onnx> --device ID   estimated latency on a device (roofline; --list-devices)
   compare <a.onnx> <b.onnx>...  side by side: params, MACs, FLOPs, size, peak memory (--bench: latency, FPS)
   report <report.json>...       print, --merge shard reports, or chart the --pareto trade-off
   comment --report <file>       create or update the sticky PR comment (exit 3: no permission)

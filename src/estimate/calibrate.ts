@@ -14,15 +14,16 @@ import type { EngineOptions } from '../bench/types.js'
 import { THIS_MACHINE, validateProfile, type DeviceProfile } from './profiles.js'
 
 /** Name and version of the micro-benchmarks; a change to them must change this (it is part of the cache key). */
-export const CALIBRATION_SUITE = 'modelgate-roofline-micro/v3'
+export const CALIBRATION_SUITE = 'modelgate-roofline-micro/v4'
 
 /**
- * The micro-benchmark shapes. The stream is sized like a CNN activation at 224² (a 64×112×112 float32 tensor is
- * 3.2 MB): the bandwidth such tensors see lies between the caches' and DRAM's, and it is what most element-wise
- * nodes of the models we estimate get. A DRAM-sized stream would charge them several times too much.
+ * The micro-benchmark shapes. Streams (an Add of two [n] float32 tensors, 12·n bytes moved) from cache-sized to
+ * DRAM-sized give the bandwidth curve: a CNN activation at 224² (64×112×112 float32, 3.2 MB) sees neither the L1's
+ * nor DRAM's bandwidth, and a single DRAM figure would charge the small tensors of a light model several times
+ * too much.
  */
 const GEMMS = [256, 512] as const
-const STREAM = 1024 * 1024
+const STREAMS = [4096, 65_536, 1_048_576, 4_194_304] as const
 const CHAIN = 64
 
 /** Options of {@link calibrateThisMachine}. */
@@ -42,8 +43,8 @@ function gemmGraph(n: number): TinyGraph {
   return { inputs: [{ name: 'a', dims: [n, n] }, { name: 'b', dims: [n, n] }], outputs: [{ name: 'c', dims: [n, n] }], nodes: [{ opType: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }] }
 }
 
-function streamGraph(): TinyGraph {
-  return { inputs: [{ name: 'a', dims: [STREAM] }, { name: 'b', dims: [STREAM] }], outputs: [{ name: 'c', dims: [STREAM] }], nodes: [{ opType: 'Add', inputs: ['a', 'b'], outputs: ['c'] }] }
+function streamGraph(n: number): TinyGraph {
+  return { inputs: [{ name: 'a', dims: [n] }, { name: 'b', dims: [n] }], outputs: [{ name: 'c', dims: [n] }], nodes: [{ opType: 'Add', inputs: ['a', 'b'], outputs: ['c'] }] }
 }
 
 function chainGraph(length: number): TinyGraph {
@@ -121,9 +122,14 @@ export async function calibrateThisMachine(options: CalibrateOptions = {}): Prom
     gemm.push({ n, seconds, flops: 2 * n ** 3, rate: (2 * n ** 3) / Math.max(seconds - runS - nodeS, 1e-9) })
   }
   const best = gemm.reduce((a, b) => (b.rate > a.rate ? b : a))
-  const stream = await timeGraph(ort, streamGraph(), settings, 50, 300)
-  // Add reads two tensors and writes one: the same bytes the analysis counts for an Add node.
-  const streamBytes = 3 * 4 * STREAM
+  const curve: { bytes: number; bytesPerSec: number }[] = []
+  const streamMs: string[] = []
+  for (const n of STREAMS) {
+    const seconds = await timeGraph(ort, streamGraph(n), settings, 30, 200)
+    // Add reads two tensors and writes one: the bytes the analysis counts for an Add node.
+    curve.push({ bytes: 12 * n, bytesPerSec: (12 * n) / Math.max(seconds - runS - nodeS, 1e-9) })
+    streamMs.push(`${n}: ${(seconds * 1e3).toPrecision(3)} ms`)
+  }
   const threads = settings.intraOpThreads
   const profile: DeviceProfile = {
     id: THIS_MACHINE,
@@ -131,12 +137,13 @@ export async function calibrateThisMachine(options: CalibrateOptions = {}): Prom
     // The profile describes the threads it was measured with; the estimate does not scale it again.
     peakFlops: { float32: best.rate },
     cores: 1,
-    memoryBandwidth: streamBytes / Math.max(stream - runS - nodeS, 1e-9),
+    memoryBandwidth: curve[curve.length - 1]!.bytesPerSec,
+    bandwidthCurve: curve,
     nodeOverheadUs: nodeS * 1e6,
     runOverheadUs: runS * 1e6,
     sources: {
       peakFlops: `measured (${CALIBRATION_SUITE}): the faster of float32 MatMul ${gemm.map((g) => `${g.n}³ (${(g.seconds * 1e3).toPrecision(4)} ms)`).join(' and ')}, fastest runs`,
-      memoryBandwidth: `measured: float32 Add of two [${STREAM}] tensors (${streamBytes} bytes moved), fastest run ${(stream * 1e3).toPrecision(4)} ms`,
+      memoryBandwidth: `measured: float32 Add of two [n] tensors (12·n bytes moved), fastest runs (${streamMs.join(', ')}); memoryBandwidth is the largest`,
       nodeOverheadUs: `measured: a chain of ${CHAIN + 1} Sin nodes on a [1] tensor minus a single one, ÷ ${CHAIN}`,
       runOverheadUs: 'measured: a one-node graph on a [1] tensor, minus one node overhead',
       cores: 'measured at the threads named above; not scaled further',

@@ -18,8 +18,14 @@ export interface DeviceProfile {
   readonly peakFlops: Readonly<{ float32: number } & Partial<Record<ComputeDtype, number>>>
   /** Cores an estimate may use with `threads` > 1 (ideal scaling is assumed). 1 for a GPU. */
   readonly cores: number
-  /** Memory bandwidth, bytes/s. */
+  /** Memory bandwidth, bytes/s (for data that does not fit in any cache). */
   readonly memoryBandwidth: number
+  /**
+   * Optional: the bandwidth a node sees as a function of the bytes it moves (caches make small working sets
+   * faster), as points sorted by `bytes`; interpolated log-log, flat beyond the ends. Without it every byte moves at
+   * `memoryBandwidth`. The `this-machine` profile measures it; built-in profiles leave it out (no spec sheet gives it).
+   */
+  readonly bandwidthCurve?: readonly { readonly bytes: number; readonly bytesPerSec: number }[]
   /** Fixed cost of one node (kernel dispatch), µs. */
   readonly nodeOverheadUs: number
   /** Fixed cost of one inference call (inputs in, outputs out), µs. */
@@ -145,9 +151,19 @@ export function validateProfile(value: unknown): DeviceProfile {
   if (!Number.isInteger(cores)) fail(`Device profile ${JSON.stringify(id)}: cores must be an integer, got ${cores}.`, cores)
   const sources = p.sources ?? {}
   if (typeof sources !== 'object' || sources === null || Object.values(sources).some((s) => typeof s !== 'string')) fail(`Device profile ${JSON.stringify(id)}: sources must map field names to texts.`, sources)
+  let bandwidthCurve: { bytes: number; bytesPerSec: number }[] | undefined
+  if (p.bandwidthCurve !== undefined) {
+    if (!Array.isArray(p.bandwidthCurve) || p.bandwidthCurve.length === 0) fail(`Device profile ${JSON.stringify(id)}: bandwidthCurve must be a non-empty list of { bytes, bytesPerSec }.`, p.bandwidthCurve)
+    bandwidthCurve = (p.bandwidthCurve as unknown[]).map((point, i) => {
+      const q = (typeof point === 'object' && point !== null ? point : {}) as Record<string, unknown>
+      return { bytes: positive(id, `bandwidthCurve[${i}].bytes`, q.bytes), bytesPerSec: positive(id, `bandwidthCurve[${i}].bytesPerSec`, q.bytesPerSec) }
+    })
+    if (bandwidthCurve.some((q, i) => i > 0 && q.bytes <= bandwidthCurve![i - 1]!.bytes)) fail(`Device profile ${JSON.stringify(id)}: bandwidthCurve must be sorted by strictly increasing bytes.`, p.bandwidthCurve)
+  }
   return {
     id,
     name: p.name as string,
+    ...(bandwidthCurve === undefined ? {} : { bandwidthCurve }),
     peakFlops: { ...peakFlops, float32 },
     cores,
     memoryBandwidth: positive(id, 'memoryBandwidth', p.memoryBandwidth),

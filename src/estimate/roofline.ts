@@ -46,6 +46,25 @@ export function computeDtypeOf(dtype: string): ComputeDtype | undefined {
   return undefined
 }
 
+/**
+ * The bandwidth for a node that moves `bytes`: the profile's curve interpolated linearly in log(bytes) →
+ * log(bandwidth), flat beyond its ends; `memoryBandwidth` when the profile has no curve.
+ */
+export function bandwidthFor(profile: DeviceProfile, bytes: number): number {
+  const curve = profile.bandwidthCurve
+  if (curve === undefined || curve.length === 0) return profile.memoryBandwidth
+  const first = curve[0]!
+  const last = curve[curve.length - 1]!
+  if (bytes <= first.bytes) return first.bytesPerSec
+  if (bytes >= last.bytes) return last.bytesPerSec
+  let i = 1
+  while (curve[i]!.bytes < bytes) i++
+  const lo = curve[i - 1]!
+  const hi = curve[i]!
+  const t = Math.log(bytes / lo.bytes) / Math.log(hi.bytes / lo.bytes)
+  return Math.exp(Math.log(lo.bytesPerSec) + t * Math.log(hi.bytesPerSec / lo.bytesPerSec))
+}
+
 function numeric(value: NodeStats['flops'], node: NodeStats, what: string): number {
   if (typeof value === 'number') return value
   throw new ModelgateError('E_UNRESOLVED_DIM', `Node ${JSON.stringify(node.name)} (${node.opType}) has ${what} ${JSON.stringify(value)}, which depends on a symbolic dim; an estimate needs numbers.`, { value, node: node.name })
@@ -80,7 +99,7 @@ export function roofline(nodes: readonly Pick<NodeStats, 'name' | 'opType' | 'fl
     else if (wanted !== undefined && wanted !== 'float32' && flops > 0) assumed.add(dtype)
     const peak = (profile.peakFlops[rateDtype] ?? profile.peakFlops.float32) * parallel
     const tCompute = flops / peak
-    const tMemory = bytes / profile.memoryBandwidth
+    const tMemory = bytes === 0 ? 0 : bytes / bandwidthFor(profile, bytes)
     const busy = Math.max(tCompute, tMemory)
     const bound: NodeBound = busy < overheadS ? 'overhead' : tCompute >= tMemory ? 'compute' : 'memory'
     if (tCompute >= tMemory) computeS += tCompute

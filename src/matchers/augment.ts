@@ -4,6 +4,7 @@
  */
 import type { ModelRef } from '../model/index.js'
 import type { MatchBaselineOptions } from './baseline.js'
+import type { EstimateUnderOptions } from './estimated.js'
 import type { FasterThanOptions, MeasureOptions, RunUnderOptions } from './measured.js'
 
 /** modelgate's matchers. Sync ones return `R`; the measured ones and `toMatchBaseline` must be awaited. */
@@ -28,6 +29,8 @@ export interface ModelgateMatchers<R = unknown> {
   toHaveThroughputAbove(samplesPerSec: number, options?: MeasureOptions): Promise<R>
   /** Confidently faster than `other`, by a median speed-up of at least `by` (default 1), measured interleaved. Await it. */
   toBeFasterThan(other: ModelRef, options?: FasterThanOptions): Promise<R>
+  /** Roofline latency ESTIMATE on a device (not a measurement) at most `ms`. Await it. */
+  toEstimateUnderMs(ms: number, options: EstimateUnderOptions): Promise<R>
   /** Every chosen metric within tolerance of the committed baseline entry. Await it. */
   toMatchBaseline(options?: MatchBaselineOptions): Promise<R>
 }

@@ -61,7 +61,7 @@ const METRIC_ORDER = ['params', 'macs', 'flops', 'sizeBytes', 'bitsPerWeight', '
 function metricRank(metric: string): number {
   const i = METRIC_ORDER.indexOf(metric)
   if (i >= 0) return i
-  if (metric.startsWith('latency.')) return 10
+  if (metric.startsWith('latency.') || metric === 'estimate.latency') return 10
   return metric === 'throughput' ? 11 : metric === 'accuracy' ? 12 : 13
 }
 
@@ -76,6 +76,7 @@ const METRIC_LABELS: Readonly<Record<string, string>> = {
   footprintBytes: 'memory footprint',
   throughput: 'throughput',
   accuracy: 'accuracy',
+  'estimate.latency': 'latency (ESTIMATED)',
 }
 
 /** `latency.p50` → `latency p50`, `macs` → `MACs`; custom names unchanged. */

@@ -31,6 +31,8 @@ describe('device profiles', () => {
     [{ ...good, nodeOverheadUs: '1' }, 'nodeOverheadUs'],
     [{ ...good, id: '' }, 'id'],
     [null, 'object'],
+    [{ ...good, bandwidthCurve: [{ bytes: 2, bytesPerSec: 1 }, { bytes: 1, bytesPerSec: 1 }] }, 'sorted'],
+    [{ ...good, bandwidthCurve: [{ bytes: 1, bytesPerSec: 0 }] }, 'bandwidthCurve[0].bytesPerSec'],
   ])('a bad profile is E_DEVICE_PROFILE naming the field (%#)', (profile, field) => {
     expect(() => validateProfile(profile)).toThrow(expect.objectContaining({ code: 'E_DEVICE_PROFILE', message: expect.stringContaining(field) as string }) as Error)
   })

@@ -87,3 +87,17 @@ describe('the roofline arithmetic', () => {
     expect(e.note).toContain('lower bound')
   })
 })
+
+describe('the bandwidth curve', () => {
+  it('interpolates log-log between measured points and is flat beyond them', async () => {
+    const { bandwidthFor } = await import('../../src/estimate/roofline.js')
+    const curved: DeviceProfile = { ...P, bandwidthCurve: [{ bytes: 1e3, bytesPerSec: 1e10 }, { bytes: 1e5, bytesPerSec: 1e9 }] }
+    // 1e4 is halfway between 1e3 and 1e5 in log space, so the bandwidth is halfway in log space: 10^9.5 B/s.
+    expect(bandwidthFor(curved, 1e4)).toBeCloseTo(10 ** 9.5, -3)
+    expect(bandwidthFor(curved, 10)).toBe(1e10)
+    expect(bandwidthFor(curved, 1e9)).toBe(1e9)
+    expect(bandwidthFor(P, 1e4)).toBe(1e9)
+    // A memory-bound Add moving 1e4 bytes: 1e4 / 10^9.5 s = 3.162 µs, + 1 µs node + 10 µs run overhead.
+    expect(roofline([node('B', 'Add', 1, 5e3, 5e3)], curved).totalMs).toBeCloseTo((1e4 / 10 ** 9.5 + 11e-6) * 1e3, 9)
+  })
+})
