@@ -86,7 +86,7 @@ export async function estimateLatency(model: ModelRef, options: EstimateOptions)
   const threads = options.threads ?? 1
   if (!Number.isSafeInteger(threads) || threads < 1) throw new ModelgateError('E_DEVICE_PROFILE', `threads must be a positive integer for an estimate, got ${JSON.stringify(threads)}.`, { value: threads })
   // The measured profile already describes the threads it ran with.
-  const r = roofline(analysis.nodes, profile, profile.id === THIS_MACHINE ? 1 : threads)
+  const r = roofline(analysis.nodes, profile, profile.id === THIS_MACHINE ? 1 : threads, analysis.inputs.length + analysis.outputs.length)
   const top = options.top ?? 5
   const dominating = [...r.nodes].sort((a, b) => b.ms - a.ms).slice(0, top)
     .map((n) => ({ name: n.name, opType: n.opType, ms: n.ms, share: r.totalMs > 0 ? n.ms / r.totalMs : 0, bound: n.bound }))

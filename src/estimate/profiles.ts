@@ -28,8 +28,10 @@ export interface DeviceProfile {
   readonly bandwidthCurve?: readonly { readonly bytes: number; readonly bytesPerSec: number }[]
   /** Fixed cost of one node (kernel dispatch), µs. */
   readonly nodeOverheadUs: number
-  /** Fixed cost of one inference call (inputs in, outputs out), µs. */
+  /** Fixed cost of one inference call, µs. */
   readonly runOverheadUs: number
+  /** Optional: cost of each graph input and output the call passes (tensor wrapping, output copy), µs. @default 0 */
+  readonly ioOverheadUs?: number
   /** Where each number comes from: field name → source, and how a derived figure was derived. */
   readonly sources: Readonly<Record<string, string>>
 }
@@ -160,9 +162,11 @@ export function validateProfile(value: unknown): DeviceProfile {
     })
     if (bandwidthCurve.some((q, i) => i > 0 && q.bytes <= bandwidthCurve![i - 1]!.bytes)) fail(`Device profile ${JSON.stringify(id)}: bandwidthCurve must be sorted by strictly increasing bytes.`, p.bandwidthCurve)
   }
+  const io = p.ioOverheadUs === undefined ? {} : { ioOverheadUs: positive(id, 'ioOverheadUs', p.ioOverheadUs, true) }
   return {
     id,
     name: p.name as string,
+    ...io,
     ...(bandwidthCurve === undefined ? {} : { bandwidthCurve }),
     peakFlops: { ...peakFlops, float32 },
     cores,

@@ -1,7 +1,7 @@
 /**
  * The roofline arithmetic, pure: per node, time = max(FLOPs ÷ peak compute for the node's dtype, bytes moved ÷
  * memory bandwidth) + the per-node overhead; the model's time is the sum over the execution order plus the
- * per-run overhead. Units: FLOPs, bytes, FLOP/s, bytes/s in; seconds inside; ms out.
+ * per-run overhead (and a per-input/output one). Units: FLOPs, bytes, FLOP/s, bytes/s in; seconds inside; ms out.
  */
 import type { NodeStats } from '../analysis/index.js'
 import { ModelgateError } from '../errors.js'
@@ -75,8 +75,9 @@ function numeric(value: NodeStats['flops'], node: NodeStats, what: string): numb
  * @param nodes the analysis's nodes, in execution order
  * @param profile the device
  * @param threads threads the run may use (compute scales ideally up to the profile's cores) @default 1
+ * @param ioTensors graph inputs + outputs passed per call (each costs the profile's `ioOverheadUs`) @default 0
  */
-export function roofline(nodes: readonly Pick<NodeStats, 'name' | 'opType' | 'flops' | 'bytesRead' | 'bytesWritten' | 'outputs' | 'counted' | 'domain' | 'macs' | 'params'>[], profile: DeviceProfile, threads = 1): RooflineResult {
+export function roofline(nodes: readonly Pick<NodeStats, 'name' | 'opType' | 'flops' | 'bytesRead' | 'bytesWritten' | 'outputs' | 'counted' | 'domain' | 'macs' | 'params'>[], profile: DeviceProfile, threads = 1, ioTensors = 0): RooflineResult {
   const parallel = Math.max(1, Math.min(threads, profile.cores))
   const overheadS = profile.nodeOverheadUs * 1e-6
   const out: NodeEstimate[] = []
@@ -84,7 +85,7 @@ export function roofline(nodes: readonly Pick<NodeStats, 'name' | 'opType' | 'fl
   const assumed = new Set<string>()
   let computeS = 0
   let memoryS = 0
-  let overheadTotalS = profile.runOverheadUs * 1e-6
+  let overheadTotalS = (profile.runOverheadUs + ioTensors * (profile.ioOverheadUs ?? 0)) * 1e-6
   for (const node of nodes) {
     if (node.flops === null) {
       unestimated.push({ name: node.name, opType: node.opType })

@@ -101,3 +101,12 @@ describe('the bandwidth curve', () => {
     expect(roofline([node('B', 'Add', 1, 5e3, 5e3)], curved).totalMs).toBeCloseTo((1e4 / 10 ** 9.5 + 11e-6) * 1e3, 9)
   })
 })
+
+describe('per-tensor call overhead', () => {
+  it('charges ioOverheadUs for each graph input and output', () => {
+    const io: DeviceProfile = { ...P, ioOverheadUs: 2 }
+    // Reshape: 1 µs node + 10 µs run + 3 tensors × 2 µs = 17 µs
+    expect(roofline([node('C', 'Reshape', 0, 0, 0)], io, 1, 3).totalMs).toBeCloseTo(0.017, 9)
+    expect(roofline([node('C', 'Reshape', 0, 0, 0)], P, 1, 3).totalMs).toBeCloseTo(0.011, 9)
+  })
+})

@@ -18,6 +18,8 @@ describe('modelgate matchers', () => {
     expect(model).toHaveFullCoverage()
     await expect(model).toRunUnderMs(5, { percentile: 'p99', batch: 8, threads: 1 })
     await expect(model).toHaveThroughputAbove(100, { batch: 8 })
+    await expect(model).toRunUnderMs(50, { engine: 'onnxruntime-web', executionProviders: ['wasm'] })
+    await expect(model).toEstimateUnderMs(30, { device: 'raspberry-pi-5', threads: 4 })
     await expect(model).toBeFasterThan('fixtures/resnet-heavy/model.onnx', { by: 5 })
     await expect(model).toMatchBaseline({ metrics: ['params', 'latency.p50'], tolerance: { relative: 0.01 } })
     await expect(model).toMatchBaseline({ tolerance: { macs: { absolute: 10 } } })
@@ -45,6 +47,10 @@ describe('modelgate matchers', () => {
     await expect(model).toMatchBaseline({ metrics: 'params' })
     // @ts-expect-error a tolerance is { relative?, absolute? }
     await expect(model).toMatchBaseline({ tolerance: { relative: '1%' } })
+    // @ts-expect-error no such engine
+    await expect(model).toRunUnderMs(5, { engine: 'tensorflow' })
+    // @ts-expect-error an estimate needs the device
+    await expect(model).toEstimateUnderMs(30)
     // @ts-expect-error no such matcher
     expect(model).toHaveParamsUnder(5)
   })
