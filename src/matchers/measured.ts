@@ -86,7 +86,7 @@ export function reportConditions(c: BenchConditions): MeasurementConditions {
 
 function describeRun(r: BenchCompleted): string {
   const c = r.conditions
-  return `${c.engine.name} ${c.engine.version} (${c.engine.executionProvider}), batch ${c.batch}, ${c.intraOpThreads} intra-op thread${c.intraOpThreads === 1 ? '' : 's'}, ${r.latencyMs.samples} timed runs, MAD ${formatMs(r.latencyMs.mad)}`
+  return `batch ${c.batch}, ${c.intraOpThreads} intra-op thread${c.intraOpThreads === 1 ? '' : 's'}, ${r.latencyMs.samples} timed runs, MAD ${formatMs(r.latencyMs.mad)}`
 }
 
 function assertionText(state: MatcherState, matcher: string, args: string): string {
