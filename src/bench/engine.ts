@@ -3,7 +3,7 @@
  * tensors in and out, and the engines' errors turned into ModelgateErrors. Nothing else in modelgate imports them.
  */
 import { ModelgateError, isModelgateError } from '../errors.js'
-import { tinyModelBytes } from './tiny-model.js'
+import { checkProviders } from './providers.js'
 import type { EngineName, EngineOptions, GraphOptimizationLevel, TensorDtype, TensorInput, TensorOutput, TypedArray, ValueSignature } from './types.js'
 
 /**
@@ -93,14 +93,6 @@ export function providerLabel(settings: EngineSettings): string {
   return settings.executionProviders.join(',')
 }
 
-/** Provider names each engine knows of (onnxruntime-common's ExecutionProviderName), probed when one is asked for. */
-const CANDIDATES: Readonly<Record<EngineName, readonly string[]>> = {
-  'onnxruntime-node': ['cpu', 'cuda', 'tensorrt', 'dml', 'coreml', 'webgpu', 'qnn', 'xnnpack', 'nnapi'],
-  'onnxruntime-web': ['wasm', 'webgpu', 'webnn', 'webgl'],
-}
-
-const probed = new Map<string, Promise<boolean>>()
-
 /** onnxruntime-web's wasm backend fixes its thread count when it first initialises, for the whole process. */
 let webThreads: number | undefined
 
@@ -118,7 +110,8 @@ function configureWeb(ort: Ort, settings: EngineSettings): void {
   }
 }
 
-function sessionOptions(settings: EngineSettings, providers: readonly string[], quiet = false): Parameters<Ort['InferenceSession']['create']>[1] {
+/** Session options for the given providers (`quiet` silences the engine's log for a probe that may fail). */
+export function sessionOptions(settings: EngineSettings, providers: readonly string[], quiet = false): Parameters<Ort['InferenceSession']['create']>[1] {
   return {
     executionProviders: [...providers],
     intraOpNumThreads: settings.intraOpThreads,
@@ -128,55 +121,6 @@ function sessionOptions(settings: EngineSettings, providers: readonly string[], 
     // A probe's failure is expected: keep the engine's own error log out of the user's terminal.
     logSeverityLevel: quiet ? 4 : 3,
   }
-}
-
-/** True when `provider` alone can open a one-node model in this engine on this machine (cached per process). */
-function providerWorks(ort: Ort, settings: EngineSettings, provider: string): Promise<boolean> {
-  const key = `${settings.engine}:${provider}`
-  let result = probed.get(key)
-  if (result === undefined) {
-    result = (async () => {
-      try {
-        const session = await ort.InferenceSession.create(tinyModelBytes(), sessionOptions(settings, [provider], true))
-        await session.release()
-        return true
-      } catch {
-        return false
-      }
-    })()
-    probed.set(key, result)
-  }
-  return result
-}
-
-/**
- * The execution providers this engine can use on this machine, found by opening a one-node model with each
- * provider it knows of (onnxruntime-node's own `listSupportedBackends()` first).
- */
-export async function availableProviders(ort: Ort, settings: EngineSettings): Promise<string[]> {
-  const listed = typeof ort.listSupportedBackends === 'function' ? ort.listSupportedBackends().map((b) => b.name) : []
-  const names = [...new Set([...listed, ...CANDIDATES[settings.engine]])]
-  const out: string[] = []
-  for (const name of names) if (await providerWorks(ort, settings, name)) out.push(name)
-  return out
-}
-
-/**
- * Checks that every asked-for provider works here: onnxruntime-web would otherwise fall back to the next one in
- * the list without saying so.
- * @throws ModelgateError E_ENGINE_PROVIDER naming the providers this machine offers
- */
-export async function checkProviders(ort: Ort, settings: EngineSettings): Promise<void> {
-  if (settings.executionProviders.every((p, i) => p === DEFAULT_PROVIDERS[settings.engine][i]) && settings.executionProviders.length === 1) return
-  const missing: string[] = []
-  for (const p of settings.executionProviders) if (!(await providerWorks(ort, settings, p))) missing.push(p)
-  if (missing.length === 0) return
-  const offered = await availableProviders(ort, settings)
-  throw new ModelgateError(
-    'E_ENGINE_PROVIDER',
-    `${settings.engine} ${engineVersion(ort, settings.engine)} cannot use the execution provider${missing.length === 1 ? '' : 's'} ${missing.map((m) => JSON.stringify(m)).join(', ')} on this machine; it offers: ${offered.join(', ') || 'none'}.`,
-    { value: missing },
-  )
 }
 
 /**
