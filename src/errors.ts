@@ -23,7 +23,7 @@ export const ERROR_FIXES = {
   E_UNRESOLVED_DIM: 'Pass the symbol\'s size with dims: { NAME: value } (CLI: --dim NAME=value) or the input shape with shapes.',
   // runner (bench/)
   E_RUNTIME_MISSING: 'Install the engine: npm install onnxruntime-node (or onnxruntime-web for engine: \'onnxruntime-web\'); static analysis works without it.',
-  E_ENGINE_PROVIDER: 'Ask for one of the execution providers this machine offers (listed above), or run on a machine that has the hardware and the engine build for it.',
+  E_ENGINE_PROVIDER: 'Ask for one of the execution providers this machine offers (the message lists them), or run on a machine that has the hardware and the engine build for it.',
   E_SESSION_CREATE: 'onnxruntime could not load the model: check the opset/IR version and custom ops (run `modelgate analyze` to see them).',
   E_RUN_INPUT: 'Give inputs that match the model\'s signature (name, dtype, dims): see `modelgate analyze <model>` for it.',
   E_RUN_FAILED: 'onnxruntime failed while running the model; run it alone with `modelgate bench` to see the engine\'s message.',
