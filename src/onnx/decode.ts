@@ -8,6 +8,7 @@ import { dataTypeName, type DataTypeName } from './dtypes.js'
 import type {
   AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxSparseTensor, OnnxTensor, TensorPayload, ValueInfo, ValueType,
 } from './types.js'
+import { SimpleNodeDecoder } from './fast-node.js'
 import { markerIndex, type ScanResult } from './wire.js'
 
 const { onnx } = onnxProto
@@ -164,6 +165,11 @@ export function decodeTensorProto(bytes: Uint8Array): OnnxTensor {
   return new Converter({ structure: bytes, payloads: [], functionAttributeProtos: [] }, () => ({ kind: 'none' })).tensor(t)
 }
 
+/** Decodes a standalone NodeProto with protobufjs (the reference the direct decoder is tested against). */
+export function decodeNodeProto(bytes: Uint8Array): OnnxNode {
+  return new Converter({ structure: bytes, payloads: [], functionAttributeProtos: [] }, () => ({ kind: 'none' })).node(onnx.NodeProto.decode(bytes))
+}
+
 class Converter {
   constructor(
     private readonly scan: ScanResult,
@@ -174,7 +180,7 @@ class Converter {
   graph(g: onnxProto.onnx.IGraphProto, nodeBytes?: readonly Uint8Array[]): OnnxGraph {
     return {
       name: g.name ?? '',
-      nodes: nodeBytes === undefined ? (g.node ?? []).map((n) => this.node(n)) : nodeBytes.map((b) => this.node(onnx.NodeProto.decode(b))),
+      nodes: nodeBytes === undefined ? (g.node ?? []).map((n) => this.node(n)) : this.nodes(nodeBytes),
       initializers: (g.initializer ?? []).map((t) => this.tensor(t)),
       sparseInitializers: (g.sparseInitializer ?? []).map((s) => {
         const sparse = this.sparse(s)
@@ -184,6 +190,12 @@ class Converter {
       outputs: (g.output ?? []).map((v) => this.valueInfo(v)),
       valueInfo: (g.valueInfo ?? []).map((v) => this.valueInfo(v)),
     }
+  }
+
+  /** Encoded nodes, each decoded directly when it is a plain one, else by protobufjs. */
+  private nodes(nodeBytes: readonly Uint8Array[]): OnnxNode[] {
+    const simple = new SimpleNodeDecoder()
+    return nodeBytes.map((b) => simple.decode(b) ?? this.node(onnx.NodeProto.decode(b)))
   }
 
   fn(f: onnxProto.onnx.IFunctionProto, index: number): OnnxFunction {
