@@ -104,17 +104,23 @@ class Reader {
   }
 }
 
+/** The attributes of every node without any (read-only: nodes are never changed in place). */
+const NO_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
+
 /** Decodes NodeProtos that lie in one buffer (the scanned structure). */
 export class SimpleNodeDecoder {
   private reader: Reader | undefined
 
-  /** One NodeProto's bytes as the IR node, or undefined when protobufjs must decode it (see the module comment). */
-  decode(bytes: Uint8Array): OnnxNode | undefined {
+  /**
+   * The NodeProto at `bytes[start, end)` as the IR node, or undefined when protobufjs must decode it (see the
+   * module comment).
+   */
+  decode(bytes: Uint8Array, start = 0, end = bytes.length): OnnxNode | undefined {
     if (this.reader?.bytes.buffer !== bytes.buffer) this.reader = new Reader(bytes.buffer)
     const r = this.reader
     r.ok = true
-    r.pos = bytes.byteOffset
-    return decodeNode(r, bytes.byteOffset + bytes.length)
+    r.pos = bytes.byteOffset + start
+    return decodeNode(r, bytes.byteOffset + end)
   }
 }
 
@@ -124,7 +130,7 @@ function decodeNode(r: Reader, end: number): OnnxNode | undefined {
   let name = ''
   let opType = ''
   let domain = ''
-  const attributes = new Map<string, AttributeValue>()
+  let attributes: Map<string, AttributeValue> | undefined
   while (r.pos < end && r.ok) {
     const key = r.uint(end)
     const field = key >>> 3
@@ -147,14 +153,14 @@ function decodeNode(r: Reader, end: number): OnnxNode | undefined {
       case 5: {
         const attr = decodeAttribute(r, r.pos + length)
         if (attr === undefined) return undefined
-        attributes.set(attr.name, attr.value)
+        ;(attributes ??= new Map()).set(attr.name, attr.value)
         break
       }
       default: r.pos += length
     }
   }
   if (!r.ok || r.pos !== end) return undefined
-  return { name, opType, domain, inputs, outputs, attributes }
+  return { name, opType, domain, inputs, outputs, attributes: attributes ?? NO_ATTRIBUTES }
 }
 
 function decodeAttribute(r: Reader, end: number): { name: string; value: AttributeValue } | undefined {
