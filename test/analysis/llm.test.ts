@@ -101,10 +101,21 @@ describe('LLM fixture: 32-layer decoder, GQA, KV cache, external data', () => {
 })
 
 describe('LLM fixture, 4-bit variant (com.microsoft::MatMulNBits projections)', () => {
-  it('has the MACs of the float model: a 4-bit weight is dequantized, then multiplied as a float one', async () => {
+  it('has the params and MACs of the float model: a 4-bit weight is dequantized, then multiplied as a float one', async () => {
     const path = writeLlmModel(join(work, 'nbits'), { ...LLM_32L, weights: 'nbits' })
     const report = await analyzeModel(path, { dims: { batch: 3, sequence: 5, past_sequence: 100 } })
     expect(report.coverage).toMatchObject({ nodes: 490, unknownOps: {}, complete: true })
     expect(report.macs).toBe(macsAt(3, 5, 100))
+    /*
+     * The same learnable parameters as the float model (a 4-bit weight is one parameter): the projections' weights,
+     * L·(2·h·H·d + 2·h·Hkv·d + 3·h·f) + h·V = 1,508,376,576 (as many as LINEAR MACs per token, one MAC per weight),
+     * are 4-bit; the embedding and the 2·L + 1 norm scales stay float32: V·h + (2L + 1)·h = 65,669,120. Each block of
+     * 32 weights has one float scale: 1,508,376,576 / 32 = 47,136,768 quantization elements.
+     */
+    const projections = L * (2 * h * H * d + 2 * h * Hkv * d + 3 * h * f) + h * V
+    expect(report.params.learnable).toBe(PARAMS)
+    expect(report.params.byDtype['uint4']?.count).toBe(projections)
+    expect(report.params.byDtype['float32']?.count).toBe(V * h + (2 * L + 1) * h)
+    expect(report.params.quantization?.elements).toBe(projections / 32)
   })
 })
