@@ -141,6 +141,13 @@ function signature(name: string, type: InferredType | undefined): SignatureEntry
   return { name, dtype: type?.kind ?? 'unknown', dims: null }
 }
 
+/** Signatures of a node's outputs, omitted ones ('') left out. */
+function outputSignatures(names: readonly string[], tensors: ReadonlyMap<string, InferredType>): SignatureEntry[] {
+  const out: SignatureEntry[] = []
+  for (const name of names) if (name !== '') out.push(signature(name, tensors.get(name)))
+  return out
+}
+
 function buildReport(
   model: OnnxModel,
   records: readonly NodeRecord[],
@@ -187,7 +194,7 @@ function buildReport(
       params: nodeParams,
       bytesRead: traffic.bytesRead,
       bytesWritten: traffic.bytesWritten,
-      outputs: r.node.outputs.filter((o) => o !== '').map((o) => signature(o, tensors.get(o))),
+      outputs: outputSignatures(r.node.outputs, tensors),
     })
     if (r.subgraphs.length > 0 && r.cost) {
       controlFlow.push({

@@ -5,14 +5,14 @@
 import { ModelgateError } from '../errors.js'
 import type { AttributeValue, OnnxGraph, OnnxNode, OnnxTensor } from '../onnx/types.js'
 import { symbolDim, type Dim } from './dims.js'
-import type { InferredType, OpContext, SubgraphResult, TensorType } from './types.js'
+import type { InferredType, OpContext, OpCost, SubgraphResult, TensorType } from './types.js'
 
 /** Engine services an OpContext delegates to. */
 export interface InferenceServices {
   /** A constant tensor as a type, with its value when small. */
   readTensor(tensor: OnnxTensor): TensorType
-  /** Infers a subgraph that sees the enclosing scope. */
-  inferSubgraph(graph: OnnxGraph, inputs: readonly (InferredType | undefined)[]): SubgraphResult
+  /** Infers a subgraph of `owner` that sees the enclosing scope. */
+  inferSubgraph(owner: OnnxNode, graph: OnnxGraph, inputs: readonly (InferredType | undefined)[]): SubgraphResult
 }
 
 /** Label of a node in messages: its name, or `OpType(first output)` when unnamed. */
@@ -20,7 +20,17 @@ export function nodeLabel(node: OnnxNode): string {
   return node.name !== '' ? node.name : `${node.opType}(${node.outputs[0] ?? '?'})`
 }
 
-class NodeContext implements OpContext {
+/** The subgraphs of a node that ran none. */
+const NO_SUBGRAPHS: readonly { readonly name: string; readonly cost: OpCost }[] = Object.freeze([])
+
+/** An OpContext that also collects the costs of the subgraphs its node ran. */
+export interface NodeOpContext extends OpContext {
+  readonly subgraphs: readonly { readonly name: string; readonly cost: OpCost }[]
+}
+
+class NodeContext implements NodeOpContext {
+  subgraphs: readonly { readonly name: string; readonly cost: OpCost }[] = NO_SUBGRAPHS
+
   constructor(
     readonly node: OnnxNode,
     readonly opset: number,
@@ -107,7 +117,9 @@ class NodeContext implements OpContext {
   }
 
   inferSubgraph(graph: OnnxGraph, inputs: readonly (InferredType | undefined)[]): SubgraphResult {
-    return this.services.inferSubgraph(graph, inputs)
+    const result = this.services.inferSubgraph(this.node, graph, inputs)
+    this.subgraphs = [...this.subgraphs, { name: graph.name, cost: result.cost }]
+    return result
   }
 }
 
@@ -117,6 +129,6 @@ export function createOpContext(
   opset: number,
   inputs: readonly (InferredType | undefined)[],
   services: InferenceServices,
-): OpContext {
+): NodeOpContext {
   return new NodeContext(node, opset, inputs, services)
 }

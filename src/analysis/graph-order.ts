@@ -41,8 +41,10 @@ export function topologicalOrder(graph: OnnxGraph, available: (name: string) => 
   const nodes = graph.nodes
   const producer = new Map<string, number>()
   for (let i = 0; i < nodes.length; i++) for (const o of nodes[i]!.outputs) if (o !== '') producer.set(o, i)
-  const indegree = new Array<number>(nodes.length).fill(0)
-  const consumers: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length)
+  const indegree = new Int32Array(nodes.length)
+  // dependency edges producer → consumer, in the order the consumers come in the file
+  const edgeFrom: number[] = []
+  const edgeTo: number[] = []
   // lastReader[p] = the last node that counted p as a dependency (each producer counts once per node)
   const lastReader = new Int32Array(nodes.length).fill(-1)
   for (let i = 0; i < nodes.length; i++) {
@@ -56,9 +58,8 @@ export function topologicalOrder(graph: OnnxGraph, available: (name: string) => 
         if (lastReader[p] !== i) {
           lastReader[p] = i
           indegree[i]!++
-          const list = consumers[p]
-          if (list === undefined) consumers[p] = [i]
-          else list.push(i)
+          edgeFrom.push(p)
+          edgeTo.push(i)
         }
       } else if (p === undefined && !available(name)) {
         throw new ModelgateError('E_DANGLING_INPUT', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads ${JSON.stringify(name)}, which no node, input or initializer defines.`, { value: name, node: nodeLabel(node) })
@@ -67,6 +68,13 @@ export function topologicalOrder(graph: OnnxGraph, available: (name: string) => 
       }
     }
   }
+  // the consumers of node p are consumers[first[p] .. first[p + 1]) (one flat array, not an array per node)
+  const first = new Int32Array(nodes.length + 1)
+  for (const p of edgeFrom) first[p + 1]!++
+  for (let p = 0; p < nodes.length; p++) first[p + 1]! += first[p]!
+  const consumers = new Int32Array(edgeFrom.length)
+  const next = first.slice(0, nodes.length)
+  for (let e = 0; e < edgeFrom.length; e++) consumers[next[edgeFrom[e]!]!++] = edgeTo[e]!
   // always run the ready node that comes first in the file: keeps the file's order where it is already valid
   const order: number[] = []
   const ready: number[] = []
@@ -74,7 +82,10 @@ export function topologicalOrder(graph: OnnxGraph, available: (name: string) => 
   while (ready.length > 0) {
     const i = heapPop(ready)
     order.push(i)
-    for (const c of consumers[i] ?? []) if (--indegree[c]! === 0) heapPush(ready, c)
+    for (let e = first[i]!; e < first[i + 1]!; e++) {
+      const c = consumers[e]!
+      if (--indegree[c]! === 0) heapPush(ready, c)
+    }
   }
   if (order.length !== nodes.length) {
     const stuck = nodes.find((_, i) => indegree[i]! > 0)!
@@ -85,6 +96,7 @@ export function topologicalOrder(graph: OnnxGraph, available: (name: string) => 
 
 /** True when the node has a graph attribute (If branches, Loop/Scan bodies). */
 export function hasSubgraphs(node: OnnxNode): boolean {
+  if (node.attributes.size === 0) return false
   for (const a of node.attributes.values()) if (a.type === 'graph' || a.type === 'graphs') return true
   return false
 }

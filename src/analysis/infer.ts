@@ -96,10 +96,15 @@ class Engine {
     this.bindGraphInputs(graph, scope)
     const records: NodeRecord[] = []
     this.inferGraph(graph, scope, this.model.opsets, 'the main graph', records)
-    const tensors = new Map<string, InferredType>()
-    scope.values.forEach((type, name) => {
-      if (type !== undefined) tensors.set(name, type)
-    })
+    // the scope's map is the result when every value is typed (the usual case), else a copy without the untyped
+    let untyped = false
+    for (const type of scope.values.values()) if (type === undefined) untyped = true
+    let tensors = scope.values as ReadonlyMap<string, InferredType>
+    if (untyped) {
+      const typed = new Map<string, InferredType>()
+      scope.values.forEach((type, name) => type !== undefined && typed.set(name, type))
+      tensors = typed
+    }
     return { tensors, records, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes, blockedNodes: this.blockedNodes }
   }
 
@@ -195,11 +200,16 @@ class Engine {
 
   private inferGraph(graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, label: string, records?: NodeRecord[]): OpCost {
     const order = topologicalOrder(graph, (name) => scope.has(name), label)
+    // one services object per graph: what a node's subgraphs cost is collected by its context
+    const services: InferenceServices = {
+      readTensor: (t) => this.readTensor(t),
+      inferSubgraph: (owner, sub, subInputs) => this.inferSubgraph(sub, subInputs, scope, opsets, owner),
+    }
     let macs: Dim = 0
     let flops: Dim = 0
     for (const i of order) {
       const node = graph.nodes[i]!
-      const record = this.inferNode(node, scope, opsets, graph)
+      const record = this.inferNode(node, scope, opsets, graph, services)
       records?.push(record)
       if (record.cost) {
         macs = dimAdd(macs, record.cost.macs)
@@ -209,13 +219,22 @@ class Engine {
     return { macs, flops }
   }
 
-  private inferNode(node: OnnxNode, scope: Scope, opsets: ReadonlyMap<string, number>, graph: OnnxGraph): NodeRecord {
+  private inferNode(node: OnnxNode, scope: Scope, opsets: ReadonlyMap<string, number>, graph: OnnxGraph, services: InferenceServices): NodeRecord {
     this.nodeCount++
-    const inputs = node.inputs.map((n) => (n === '' ? undefined : scope.get(n)))
+    const names = node.inputs
+    const inputs = new Array<InferredType | undefined>(names.length)
+    // an input comes from an unknown op (or an untyped value)
+    let missing = false
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!
+      const type = name === '' ? undefined : scope.get(name)
+      inputs[i] = type
+      if (type === undefined && name !== '') missing = true
+    }
     const domain = node.domain === 'ai.onnx' ? '' : node.domain
     const fn = this.functions.size === 0 ? undefined : this.functions.get(`${node.domain}::${node.opType}`)
     const rule = fn === undefined ? findOpRule(domain, node.opType) : undefined
-    const subgraphs: { name: string; cost: OpCost }[] = []
+    let subgraphs: readonly { readonly name: string; readonly cost: OpCost }[] = []
     let outputs: readonly (InferredType | undefined)[]
     let cost: OpCost | undefined
     if (fn !== undefined) {
@@ -223,21 +242,13 @@ class Engine {
       outputs = result.outputs
       cost = result.cost
       this.countedNodes++
-    } else if (rule !== undefined && node.inputs.some((n, i) => n !== '' && inputs[i] === undefined)) {
+    } else if (rule !== undefined && missing) {
       // an input comes from an unknown op (or an untyped value): this node cannot be inferred or counted either
       this.blockedNodes++
       outputs = node.outputs.map((o) => this.declaredType(graph, o))
       cost = undefined
     } else if (rule !== undefined) {
-      const services: InferenceServices = {
-        readTensor: (t) => this.readTensor(t),
-        inferSubgraph: (sub, subInputs) => {
-          const result = this.inferSubgraph(sub, subInputs, scope, opsets, node)
-          subgraphs.push({ name: sub.name, cost: result.cost })
-          return result
-        },
-      }
-      const ctx = createOpContext(node, opsets.get(domain) ?? (domain === '' ? 1 : 1), inputs, services)
+      const ctx = createOpContext(node, opsets.get(domain) ?? 1, inputs, services)
       try {
         outputs = rule.infer(ctx)
         cost = rule.cost(ctx, outputs)
@@ -245,6 +256,7 @@ class Engine {
         if (isModelgateError(error)) throw error
         throw new ModelgateError('E_INTERNAL', `Inferring node ${nodeLabel(node)} (${node.opType}) failed: ${(error as Error).message}.`, { node: nodeLabel(node), cause: error })
       }
+      subgraphs = ctx.subgraphs
       this.countedNodes++
     } else {
       const key = domain === '' ? node.opType : `${domain}::${node.opType}`

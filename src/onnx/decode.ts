@@ -8,6 +8,7 @@ import { dataTypeName, type DataTypeName } from './dtypes.js'
 import type {
   AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxSparseTensor, OnnxTensor, TensorPayload, ValueInfo, ValueType,
 } from './types.js'
+import { SimpleNodeDecoder } from './fast-node.js'
 import { markerIndex, type ScanResult } from './wire.js'
 
 const { onnx } = onnxProto
@@ -47,7 +48,7 @@ export function decodeScannedModel(scan: ScanResult, fileBytes: number, resolveE
 
 function convertModel(
   model: onnxProto.onnx.ModelProto,
-  mainNodes: readonly Uint8Array[] | undefined,
+  mainNodes: EncodedNodes | undefined,
   scan: ScanResult,
   fileBytes: number,
   resolveExternal: ExternalResolver,
@@ -73,11 +74,11 @@ function convertModel(
  * decoded apart, and protobufjs ends a run exactly at its end or throws, with one exception that `cutFields`
  * rules out, so decoding them apart reads every field as decoding the whole does.
  */
-function decodeWithoutMainNodes(bytes: Uint8Array): { model: onnxProto.onnx.ModelProto; nodes: Uint8Array[] } | undefined {
+function decodeWithoutMainNodes(bytes: Uint8Array): { model: onnxProto.onnx.ModelProto; nodes: EncodedNodes } | undefined {
   const top = cutFields(bytes, 7)
   if (top === undefined || top.filter((s) => s.field).length !== 1) return undefined
   const model = new onnx.ModelProto()
-  const nodes: Uint8Array[] = []
+  let nodes: EncodedNodes | undefined
   for (const s of top) {
     if (!s.field) {
       const part = onnx.ModelProto.decode(s.bytes)
@@ -85,21 +86,25 @@ function decodeWithoutMainNodes(bytes: Uint8Array): { model: onnxProto.onnx.Mode
       mergeFields(model, part)
       continue
     }
-    const cut = cutFields(s.bytes, 1)
+    const ranges: number[] = []
+    const cut = cutFields(s.bytes, 1, ranges)
     if (cut === undefined) return undefined
+    nodes = { bytes: s.bytes, ranges }
     const graph = new onnx.GraphProto()
     for (const g of cut) {
-      if (g.field) {
-        nodes.push(g.bytes)
-        continue
-      }
       const part = onnx.GraphProto.decode(g.bytes)
       if (part.node.length > 0) return undefined
       mergeFields(graph, part)
     }
     model.graph = graph
   }
-  return { model, nodes }
+  return nodes === undefined ? undefined : { model, nodes }
+}
+
+/** A graph's encoded nodes: node i is `bytes[ranges[2i], ranges[2i + 1])` (ranges, not 50,000 subarrays). */
+interface EncodedNodes {
+  readonly bytes: Uint8Array
+  readonly ranges: readonly number[]
 }
 
 /** Adds a decoded part's fields to a message as decoding both in one go would: repeated appended, others replaced. */
@@ -116,9 +121,10 @@ function mergeFields(target: object, part: object): void {
  * A message's bytes cut into runs of fields and the contents of each length-delimited `field`, in order.
  * Undefined when a key or length may read otherwise in protobufjs (more than 5 bytes, 2^32 or more), when a
  * field runs past the end, or when a piece ends in three bytes with the continuation bit: protobufjs's 64-bit
- * varint reader reads one byte past the end of its buffer there without throwing.
+ * varint reader reads one byte past the end of its buffer there without throwing. With `ranges`, the contents of
+ * `field` go there as start/end pairs instead.
  */
-function cutFields(bytes: Uint8Array, field: number): { field: boolean; bytes: Uint8Array }[] | undefined {
+function cutFields(bytes: Uint8Array, field: number, ranges?: number[]): { field: boolean; bytes: Uint8Array }[] | undefined {
   const out: { field: boolean; bytes: Uint8Array }[] = []
   let pos = 0
   const varint = (): number => {
@@ -135,7 +141,8 @@ function cutFields(bytes: Uint8Array, field: number): { field: boolean; bytes: U
   }
   const piece = (isField: boolean, start: number, end: number): boolean => {
     if (end - start >= 3 && bytes[end - 1]! >= 0x80 && bytes[end - 2]! >= 0x80 && bytes[end - 3]! >= 0x80) return false
-    if (isField || end > start) out.push({ field: isField, bytes: bytes.subarray(start, end) })
+    if (isField && ranges !== undefined) ranges.push(start, end)
+    else if (isField || end > start) out.push({ field: isField, bytes: bytes.subarray(start, end) })
     return true
   }
   let run = 0
@@ -164,6 +171,11 @@ export function decodeTensorProto(bytes: Uint8Array): OnnxTensor {
   return new Converter({ structure: bytes, payloads: [], functionAttributeProtos: [] }, () => ({ kind: 'none' })).tensor(t)
 }
 
+/** Decodes a standalone NodeProto with protobufjs (the reference the direct decoder is tested against). */
+export function decodeNodeProto(bytes: Uint8Array): OnnxNode {
+  return new Converter({ structure: bytes, payloads: [], functionAttributeProtos: [] }, () => ({ kind: 'none' })).node(onnx.NodeProto.decode(bytes))
+}
+
 class Converter {
   constructor(
     private readonly scan: ScanResult,
@@ -171,10 +183,10 @@ class Converter {
   ) {}
 
   /** @param nodeBytes the graph's nodes, each still encoded (decoded and converted one at a time) */
-  graph(g: onnxProto.onnx.IGraphProto, nodeBytes?: readonly Uint8Array[]): OnnxGraph {
+  graph(g: onnxProto.onnx.IGraphProto, nodeBytes?: EncodedNodes): OnnxGraph {
     return {
       name: g.name ?? '',
-      nodes: nodeBytes === undefined ? (g.node ?? []).map((n) => this.node(n)) : nodeBytes.map((b) => this.node(onnx.NodeProto.decode(b))),
+      nodes: nodeBytes === undefined ? (g.node ?? []).map((n) => this.node(n)) : this.nodes(nodeBytes),
       initializers: (g.initializer ?? []).map((t) => this.tensor(t)),
       sparseInitializers: (g.sparseInitializer ?? []).map((s) => {
         const sparse = this.sparse(s)
@@ -184,6 +196,18 @@ class Converter {
       outputs: (g.output ?? []).map((v) => this.valueInfo(v)),
       valueInfo: (g.valueInfo ?? []).map((v) => this.valueInfo(v)),
     }
+  }
+
+  /** Encoded nodes, each decoded directly when it is a plain one, else by protobufjs. */
+  private nodes({ bytes, ranges }: EncodedNodes): OnnxNode[] {
+    const simple = new SimpleNodeDecoder()
+    const nodes = new Array<OnnxNode>(ranges.length / 2)
+    for (let i = 0; i < nodes.length; i++) {
+      const start = ranges[2 * i]!
+      const end = ranges[2 * i + 1]!
+      nodes[i] = simple.decode(bytes, start, end) ?? this.node(onnx.NodeProto.decode(bytes.subarray(start, end)))
+    }
+    return nodes
   }
 
   fn(f: onnxProto.onnx.IFunctionProto, index: number): OnnxFunction {

@@ -12,6 +12,8 @@ export class ExternalDataResolver {
   /** Real path of each external file → its size in bytes. */
   readonly files = new Map<string, number>()
   private readonly realDir: string | undefined
+  /** location → its checked real path (an LLM names one data file in hundreds of tensors: one realpath each) */
+  private readonly checked = new Map<string, { readonly real: string; readonly path: string }>()
 
   constructor(
     private readonly modelDir: string | undefined,
@@ -41,17 +43,22 @@ export class ExternalDataResolver {
       // bytes given without a folder: the reference can be counted but not opened
       return { kind: 'external', path: '', location, offset, length: length ?? 0 }
     }
-    const candidate = resolve(this.modelDir, location)
-    let real: string
-    try {
-      real = realpathSync(candidate)
-    } catch {
-      return fail('E_EXTERNAL_DATA_MISSING', `external data file ${JSON.stringify(location)} does not exist next to the model`)
+    let file = this.checked.get(location)
+    if (file === undefined) {
+      let real: string
+      try {
+        real = realpathSync(resolve(this.modelDir, location))
+      } catch {
+        return fail('E_EXTERNAL_DATA_MISSING', `external data file ${JSON.stringify(location)} does not exist next to the model`)
+      }
+      const inside = relative(this.realDir, real)
+      if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
+        fail('E_EXTERNAL_DATA_PATH', `external data location ${JSON.stringify(location)} resolves outside the model's folder (through a symlink)`)
+      }
+      file = { real, path: join(this.realDir, inside) }
+      this.checked.set(location, file)
     }
-    const rel = relative(this.realDir, real)
-    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
-      fail('E_EXTERNAL_DATA_PATH', `external data location ${JSON.stringify(location)} resolves outside the model's folder (through a symlink)`)
-    }
+    const { real, path } = file
     let size = this.files.get(real)
     if (size === undefined) {
       const st = statSync(real)
@@ -63,7 +70,7 @@ export class ExternalDataResolver {
     if (available < 0 || (length !== undefined && length > available)) {
       fail('E_EXTERNAL_DATA_RANGE', `external data ${JSON.stringify(location)} needs bytes ${offset}..${offset + (length ?? 0)} but the file has ${size}`)
     }
-    return { kind: 'external', path: join(this.realDir, rel), location, offset, length: length ?? available }
+    return { kind: 'external', path, location, offset, length: length ?? available }
   }
 
   /** Total size of the distinct external files. */

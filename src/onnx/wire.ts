@@ -203,6 +203,48 @@ export function scanModel(source: ScanSource): ScanResult {
     throw new WireError(`a varint runs past its message at byte ${pos}`, pos, false)
   }
 
+  /**
+   * Reads the length-delimited fields of the message at [start, end); returns false as soon as `deeper(field)` says
+   * one of them is a message that could hold a payload, or anything is unusual (the generic scan then reads the
+   * message, and reports what is wrong in it).
+   */
+  const flat = (start: number, end: number, deeper: (field: number, dataStart: number, dataEnd: number) => boolean): boolean => {
+    let pos = start
+    while (pos < end) {
+      const key = varint(pos, end)
+      pos = varintEnd
+      const field = Math.floor(key / 8)
+      const wireType = key % 8
+      if (field === 0) return false
+      if (wireType === 0) {
+        varint(pos, end)
+        pos = varintEnd
+      } else if (wireType === 1) pos += 8
+      else if (wireType === 5) pos += 4
+      else if (wireType === 2) {
+        const len = varint(pos, end)
+        const dataStart = varintEnd
+        pos = dataStart + len
+        if (pos > end || deeper(field, dataStart, pos)) return false
+      } else return false
+      if (pos > end) return false
+    }
+    return true
+  }
+  const attributeDeeper = (field: number): boolean => DESCEND.attribute[field] !== undefined
+  const nodeDeeper = (field: number, dataStart: number, dataEnd: number): boolean => field === 5 && !flat(dataStart, dataEnd, attributeDeeper)
+  /**
+   * True when the message at [start, end) is a NodeProto none of whose attributes holds a tensor or a graph: nothing
+   * in it is skipped or changed, so it stays in the structure as it is, without the generic scan's bookkeeping.
+   */
+  const plainNode = (start: number, end: number): boolean => {
+    try {
+      return flat(start, end, nodeDeeper)
+    } catch {
+      return false
+    }
+  }
+
   /** Scans a message's fields in [start, end) into the plan; returns the message's new length. */
   const scan = (kind: Kind, start: number, end: number, depth: number): number => {
     if (depth > MAX_DEPTH) throw new WireError(`messages are nested more than ${MAX_DEPTH} deep at byte ${start}`, start, false)
@@ -251,6 +293,8 @@ export function scanModel(source: ScanSource): ScanResult {
           if (payloadIndex < 0) payloadIndex = payloads.length - 1
           run = dataEnd
           edits++
+        } else if (child === 'node' && depth + 2 <= MAX_DEPTH && plainNode(dataStart, dataEnd)) {
+          // kept in the current run (its nodes and attributes would be scanned at depth + 1 and + 2)
         } else if (child !== undefined) {
           // pieces for the bytes up to the child's content and for its length, filled in if the child changes
           const pieces = plan.pos.length

@@ -1,0 +1,217 @@
+/**
+ * A direct decoder for the common NodeProto: inputs, outputs, name, op_type, domain and attributes that are
+ * scalars or lists of scalars (int, float, string, ints, floats, strings). It reads the bytes once and builds the
+ * IR node without protobufjs's intermediate objects: on a 50,000-node graph that halves the time spent decoding
+ * and most of the garbage it leaves. Anything else (tensor or graph attributes, attribute references, a string
+ * that is not valid UTF-8, an int64 past 2^53, a malformed field) returns undefined and the node is decoded by
+ * protobufjs instead, which gives the same IR or the exact error. Field numbers are those of onnx/onnx.proto.
+ */
+import type { AttributeValue, OnnxNode } from './types.js'
+
+/** AttributeProto.AttributeType values this decoder handles. */
+const FLOAT = 1
+const INT = 2
+const STRING = 3
+const FLOATS = 6
+const INTS = 7
+const STRINGS = 8
+
+/**
+ * Reads fields of the messages inside one buffer; `ok` turns false at the first thing this decoder does not
+ * handle. Positions are offsets in the whole ArrayBuffer.
+ */
+class Reader {
+  pos = 0
+  ok = true
+  readonly bytes: Uint8Array
+  private readonly text: Buffer
+  private readonly view: DataView
+  constructor(buffer: ArrayBufferLike) {
+    this.bytes = new Uint8Array(buffer)
+    this.text = Buffer.from(buffer)
+    this.view = new DataView(buffer)
+  }
+
+  /** An unsigned varint of at most 7 bytes (< 2^49), the length of a field or a key. */
+  uint(end: number): number {
+    const b = this.bytes
+    let value = 0
+    let mul = 1
+    for (let i = 0; i < 7 && this.pos < end; i++) {
+      const byte = b[this.pos++]!
+      value += (byte & 0x7f) * mul
+      if (byte < 0x80) return value
+      mul *= 128
+    }
+    this.ok = false
+    return 0
+  }
+
+  /** An int64 varint as a safe integer (negative values take ten bytes); flags anything past 2^53. */
+  int64(end: number): number {
+    const b = this.bytes
+    let lo = 0
+    let hi = 0
+    let shift = 0
+    for (let i = 0; i < 10 && this.pos < end; i++) {
+      const byte = b[this.pos++]!
+      if (shift < 28) lo |= (byte & 0x7f) << shift
+      else if (shift === 28) {
+        lo |= (byte & 0x0f) << 28
+        hi |= (byte & 0x7f) >>> 4
+      } else hi |= (byte & 0x7f) << (shift - 32)
+      shift += 7
+      if (byte < 0x80) {
+        const value = (hi | 0) * 4294967296 + (lo >>> 0)
+        if (!Number.isSafeInteger(value)) this.ok = false
+        return value
+      }
+    }
+    this.ok = false
+    return 0
+  }
+
+  float(end: number): number {
+    const p = this.pos
+    this.pos += 4
+    if (this.pos > end) {
+      this.ok = false
+      return 0
+    }
+    return this.view.getFloat32(p, true)
+  }
+
+  /** A UTF-8 string of `length` bytes; flags bytes that are not valid UTF-8. */
+  string(length: number): string {
+    const start = this.pos
+    this.pos += length
+    if (length === 0) return ''
+    const s = this.text.toString('utf8', start, this.pos)
+    if (s.includes('\uFFFD')) this.ok = false
+    return s
+  }
+
+  /** Skips a field of wire type `wireType`. */
+  skip(wireType: number, end: number): void {
+    if (wireType === 0) this.int64(end)
+    else if (wireType === 1) this.pos += 8
+    else if (wireType === 5) this.pos += 4
+    else if (wireType === 2) {
+      const length = this.uint(end)
+      this.pos += length
+    }
+    else this.ok = false
+  }
+}
+
+/** The attributes of every node without any (read-only: nodes are never changed in place). */
+const NO_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
+
+/** Decodes NodeProtos that lie in one buffer (the scanned structure). */
+export class SimpleNodeDecoder {
+  private reader: Reader | undefined
+
+  /**
+   * The NodeProto at `bytes[start, end)` as the IR node, or undefined when protobufjs must decode it (see the
+   * module comment).
+   */
+  decode(bytes: Uint8Array, start = 0, end = bytes.length): OnnxNode | undefined {
+    if (this.reader?.bytes.buffer !== bytes.buffer) this.reader = new Reader(bytes.buffer)
+    const r = this.reader
+    r.ok = true
+    r.pos = bytes.byteOffset + start
+    return decodeNode(r, bytes.byteOffset + end)
+  }
+}
+
+function decodeNode(r: Reader, end: number): OnnxNode | undefined {
+  const inputs: string[] = []
+  const outputs: string[] = []
+  let name = ''
+  let opType = ''
+  let domain = ''
+  let attributes: Map<string, AttributeValue> | undefined
+  while (r.pos < end && r.ok) {
+    const key = r.uint(end)
+    const field = key >>> 3
+    const wireType = key & 7
+    if (wireType !== 2 || field > 7) {
+      // NodeProto's known fields up to 7 are all length-delimited; later ones (overload, metadata, device
+      // configurations) carry nothing modelgate reads
+      if (field >= 1 && field <= 7) return undefined
+      r.skip(wireType, end)
+      continue
+    }
+    const length = r.uint(end)
+    if (r.pos + length > end) return undefined
+    switch (field) {
+      case 1: inputs.push(r.string(length)); break
+      case 2: outputs.push(r.string(length)); break
+      case 3: name = r.string(length); break
+      case 4: opType = r.string(length); break
+      case 7: domain = r.string(length); break
+      case 5: {
+        const attr = decodeAttribute(r, r.pos + length)
+        if (attr === undefined) return undefined
+        ;(attributes ??= new Map()).set(attr.name, attr.value)
+        break
+      }
+      default: r.pos += length
+    }
+  }
+  if (!r.ok || r.pos !== end) return undefined
+  return { name, opType, domain, inputs, outputs, attributes: attributes ?? NO_ATTRIBUTES }
+}
+
+function decodeAttribute(r: Reader, end: number): { name: string; value: AttributeValue } | undefined {
+  let name = ''
+  let type = 0
+  let f = 0
+  let i = 0
+  let s: string | undefined
+  let floats: number[] | undefined
+  let ints: number[] | undefined
+  let strings: string[] | undefined
+  while (r.pos < end && r.ok) {
+    const key = r.uint(end)
+    const field = key >>> 3
+    const wireType = key & 7
+    if (field === 1 && wireType === 2) name = r.string(r.uint(end))
+    else if (field === 2 && wireType === 5) f = r.float(end)
+    else if (field === 3 && wireType === 0) i = r.int64(end)
+    else if (field === 4 && wireType === 2) s = r.string(r.uint(end))
+    else if (field === 20 && wireType === 0) type = r.int64(end)
+    else if (field === 7 && wireType === 2) {
+      // packed floats
+      const length = r.uint(end)
+      const stop = r.pos + length
+      if (stop > end || length % 4 !== 0) return undefined
+      floats ??= []
+      while (r.pos < stop) floats.push(r.float(stop))
+    } else if (field === 7 && wireType === 5) (floats ??= []).push(r.float(end))
+    else if (field === 8 && wireType === 2) {
+      // packed ints
+      const length = r.uint(end)
+      const stop = r.pos + length
+      if (stop > end) return undefined
+      ints ??= []
+      while (r.pos < stop && r.ok) ints.push(r.int64(stop))
+    } else if (field === 8 && wireType === 0) (ints ??= []).push(r.int64(end))
+    else if (field === 9 && wireType === 2) (strings ??= []).push(r.string(r.uint(end)))
+    else if (field === 13) r.skip(wireType, end)
+    // tensors, graphs, type protos, sparse tensors, references, unknown fields: protobufjs decodes the node
+    else return undefined
+    if (r.pos > end) return undefined
+  }
+  if (!r.ok || r.pos !== end) return undefined
+  switch (type) {
+    case FLOAT: return { name, value: { type: 'float', value: f } }
+    case INT: return { name, value: { type: 'int', value: i } }
+    case STRING: return { name, value: { type: 'string', value: s ?? '' } }
+    case FLOATS: return { name, value: { type: 'floats', value: floats ?? [] } }
+    case INTS: return { name, value: { type: 'ints', value: ints ?? [] } }
+    case STRINGS: return { name, value: { type: 'strings', value: strings ?? [] } }
+    // an attribute without its type is guessed from its fields by the protobufjs path
+    default: return undefined
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The direct NodeProto decoder (src/onnx/fast-node.ts) against protobufjs: every node it decodes must equal
+ * protobufjs's decoding converted to the IR, and every node it does not handle must be left to protobufjs.
+ */
+import { describe, expect, it } from 'vitest'
+import { onnx } from '../../fixtures/builder/index.js'
+import { decodeNodeProto } from '../../src/onnx/decode.js'
+import { SimpleNodeDecoder } from '../../src/onnx/fast-node.js'
+
+const T = onnx.AttributeProto.AttributeType
+
+function encode(node: Parameters<typeof onnx.NodeProto.encode>[0]): Uint8Array {
+  // a copy inside a larger buffer, at an offset, as the scanned structure holds nodes
+  const bytes = onnx.NodeProto.encode(node).finish()
+  const buffer = new Uint8Array(bytes.length + 10)
+  buffer.set(bytes, 7)
+  return buffer.subarray(7, 7 + bytes.length)
+}
+
+/** Concatenated protobuf fields, for wire forms protobufjs's encoder does not write (unpacked, repeated scalars). */
+function raw(...parts: number[][]): Uint8Array {
+  return Uint8Array.from(parts.flat())
+}
+
+const decoder = new SimpleNodeDecoder()
+
+describe('direct NodeProto decoder', () => {
+  const handled: [string, Uint8Array][] = [
+    ['names and lists', encode({ input: ['x', '', 'w.0'], output: ['y', 'z'], name: 'n/1', opType: 'Conv', domain: 'ai.onnx' })],
+    ['no fields', encode({})],
+    ['unicode names', encode({ input: ['вход', '入力'], output: ['λ→y'], opType: 'Relu' })],
+    ['int, negative int, float, string', encode({
+      opType: 'X',
+      attribute: [
+        { name: 'axis', i: -1, type: T.INT },
+        { name: 'big', i: 2 ** 53 - 1, type: T.INT },
+        { name: 'neg', i: -(2 ** 53 - 1), type: T.INT },
+        { name: 'alpha', f: 0.1, type: T.FLOAT },
+        { name: 'mode', s: new TextEncoder().encode('constant'), type: T.STRING },
+        { name: 'zero', i: 0, type: T.INT },
+      ],
+    })],
+    ['lists', encode({
+      opType: 'X',
+      attribute: [
+        { name: 'perm', ints: [0, 3, -1, 2 ** 40], type: T.INTS },
+        { name: 'scales', floats: [1.5, -2, 1e-7], type: T.FLOATS },
+        { name: 'names', strings: [new TextEncoder().encode('a'), new Uint8Array(0)], type: T.STRINGS },
+        { name: 'empty', type: T.INTS },
+      ],
+    })],
+    ['doc_string and a repeated attribute name (last wins)', encode({
+      opType: 'X',
+      docString: 'doc',
+      attribute: [{ name: 'k', i: 1, type: T.INT }, { name: 'k', i: 2, type: T.INT, docString: 'd' }],
+    })],
+    // attribute ints unpacked (wire type 0, one field per element) and floats unpacked (wire type 5)
+    ['unpacked lists', raw(
+      [0x22, 1, 0x58], // op_type 'X'
+      [0x2a, 17, 0x0a, 1, 0x6b, 0x40, 3, 0x40, 0x7f, 0x40, 0x05, 0xa0, 0x01, 7, 0x3d, 0, 0, 0x80, 0x3f], // k: ints [3, 127, 5] + a float ignored by INTS
+    )],
+    // a scalar field given twice: the last one wins in protobuf
+    ['op_type twice', raw([0x22, 1, 0x41], [0x22, 1, 0x42])],
+    // a NodeProto field past 7 (overload, IR 10) is skipped
+    ['overload field', raw([0x22, 1, 0x58], [0x42, 2, 0x6f, 0x6c])],
+  ]
+  it.each(handled)('decodes %s as protobufjs does', (_, bytes) => {
+    const direct = decoder.decode(bytes)
+    expect(direct).toBeDefined()
+    expect(direct).toEqual(decodeNodeProto(bytes))
+  })
+
+  const left: [string, Uint8Array][] = [
+    ['a tensor attribute', encode({ opType: 'Constant', attribute: [{ name: 'value', t: { dims: [1], dataType: 1, rawData: new Uint8Array(4) }, type: T.TENSOR }] })],
+    ['a graph attribute', encode({ opType: 'If', attribute: [{ name: 'then_branch', g: { name: 'g' }, type: T.GRAPH }] })],
+    ['an attribute reference', encode({ opType: 'X', attribute: [{ name: 'a', refAttrName: 'b', type: T.INT }] })],
+    ['an attribute without a type', encode({ opType: 'X', attribute: [{ name: 'a', i: 3 }] })],
+    ['an int64 past 2^53', encode({ opType: 'X', attribute: [{ name: 'a', i: 2 ** 53 + 2, type: T.INT }] })],
+    ['a name that is not UTF-8', raw([0x1a, 2, 0xff, 0xfe])],
+    ['a field that runs past the end', raw([0x0a, 9, 0x41])],
+    ['a group (wire type 3)', raw([0x5b])],
+  ]
+  it.each(left)('leaves %s to protobufjs', (_, bytes) => {
+    expect(decoder.decode(bytes)).toBeUndefined()
+  })
+})
