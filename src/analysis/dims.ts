@@ -277,11 +277,12 @@ function atomSign(name: string): 1 | 0 | undefined {
 }
 
 /**
- * A sufficient test that p ≥ 0 whenever every symbol is ≥ `from`: substitute each symbol x = from + y (y ≥ 0)
+ * A sufficient test that p ≥ 0 whenever every symbol is ≥ `from` (one bound for all, or one per symbol, 1 when
+ * absent): substitute each symbol x = from + y (y ≥ 0)
  * and check that every coefficient of the expanded polynomial is ≥ 0. Opaque atoms known ≥ 0 stay variables.
  * Stronger than comparing coefficients (it proves 24·b·s − 16 ≥ 0), and sound.
  */
-function nonNegative(p: Poly, from: number): boolean {
+function nonNegative(p: Poly, from: number | ReadonlyMap<string, number>): boolean {
   let allNonNegative = true
   for (const [mono, c] of p) {
     if (c < 0) allNonNegative = false
@@ -300,7 +301,7 @@ function nonNegative(p: Poly, from: number): boolean {
       let coef: Coef = c
       for (let i = 0; i < n; i++) {
         if (mask & (1 << i)) kept.push(symbols[i]!)
-        else coef = cMul(coef, from)
+        else coef = cMul(coef, typeof from === 'number' ? from : from.get(symbols[i]!) ?? 1)
       }
       const key = kept.sort().join(SEP)
       const prev = shifted.get(key)
@@ -311,7 +312,7 @@ function nonNegative(p: Poly, from: number): boolean {
   return true
 }
 
-function comparePolys(a: Poly, b: Poly, from = 1): -1 | 0 | 1 | undefined {
+function comparePolys(a: Poly, b: Poly, from: number | ReadonlyMap<string, number> = 1): -1 | 0 | 1 | undefined {
   const diff = addPolys(a, b, -1)
   for (const [k, c] of diff) if (c === 0) diff.delete(k)
   if (diff.size === 0) return 0
@@ -418,18 +419,44 @@ export function dimLarger(a: Dim, b: Dim): Dim {
 
 /**
  * The candidates of a value that is a `max(…)` (or `min(…)`) of polynomials, and the one that dominates for
- * large values: `dominant` bounds every other candidate once every symbol is ≥ `from` (proved, not sampled).
- * Undefined when the value is not such a term.
+ * large values: `dominant` bounds every other candidate whenever each symbol named in `from` is at least that
+ * bound (other symbols: any value ≥ 1) — proved, not sampled. Undefined when the value is not such a term.
  */
-export function dimExtremum(d: Dim): { readonly kind: 'max' | 'min'; readonly candidates: readonly Dim[]; readonly dominant: Dim | undefined; readonly from: number | undefined } | undefined {
+export function dimExtremum(d: Dim): { readonly kind: 'max' | 'min'; readonly candidates: readonly Dim[]; readonly dominant: Dim | undefined; readonly from: Readonly<Record<string, number>> } | undefined {
   const o = typeof d === 'string' ? OPAQUE.get(d) : undefined
   if (o === undefined || o.kind === 'floor' || o.kind === 'ceil') return undefined
-  const first = o.args[0]!
+  const first = toPoly(o.args[0]!)
+  const others = o.args.slice(1).map(toPoly)
   const sign = o.kind === 'max' ? 1 : -1
-  for (let from = 2; from <= 1 << 20; from *= 2) {
-    if (o.args.slice(1).every((x) => comparePolys(toPoly(first), toPoly(x), from) === sign)) return { kind: o.kind, candidates: o.args, dominant: first, from }
+  const holds = (from: ReadonlyMap<string, number>): boolean => others.every((x) => comparePolys(first, x, from) === sign)
+  const symbols = dimSymbols(d)
+  for (let bound = 2; bound <= 1 << 24; bound *= 2) {
+    const from = new Map(symbols.map((s) => [s, bound]))
+    if (!holds(from)) continue
+    // the bound per symbol: as low as the proof still goes through (a symbol the order does not depend on drops out)
+    for (const s of symbols) {
+      let low = from.get(s)!
+      while (low > 1) {
+        const next = low === 2 ? 1 : low / 2
+        if (!holds(new Map([...from, [s, next]]))) break
+        low = next
+      }
+      from.set(s, low)
+    }
+    const bounds = Object.fromEntries([...from].filter(([, v]) => v > 1))
+    return { kind: o.kind, candidates: o.args, dominant: o.args[0], from: bounds }
   }
-  return { kind: o.kind, candidates: o.args, dominant: undefined, from: undefined }
+  return { kind: o.kind, candidates: o.args, dominant: undefined, from: {} }
+}
+
+/**
+ * Orders two values for a "largest first" listing: by {@link dimCompare} when that decides, else by growth when
+ * every symbol grows together (`256*b*s*s` before `1280000*b*s`), else by text.
+ */
+export function dimCompareForLarge(a: Dim, b: Dim): number {
+  const c = dimCompare(a, b)
+  if (c !== undefined) return c
+  return compareGrowth(growth(toPoly(a)), growth(toPoly(b))) || (String(a) < String(b) ? 1 : String(a) > String(b) ? -1 : 0)
 }
 
 // ── symbols and substitution ──────────────────────────────────────────────────────────────────────────────────

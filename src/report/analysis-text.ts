@@ -1,17 +1,94 @@
 /**
  * The terminal rendering of an analysis report: a summary and the top nodes by MACs (pure: data in, text out).
+ * Symbolic figures print once, shortened past a line's width (the full form is in `--json`); a peak that is a
+ * `max(…)` lists its candidates and names the one that dominates for large values.
  */
 import type { AnalysisReport } from '../analysis/analyze.js'
-import { dimCompare } from '../analysis/dims.js'
 import { isQuantized } from '../analysis/params.js'
+import { dimCompareForLarge, dimExtremum, isBigDim, type Dim } from '../analysis/dims.js'
 import { formatBytes, formatExact, formatSi, renderColumns } from './format.js'
+
+/** Terminal width the summary and the table are fitted to. */
+export const TERMINAL_COLUMNS = 120
+
+/** Candidates of a symbolic peak listed in the summary; the rest are counted. */
+const MAX_LISTED_CANDIDATES = 4
+
+const INDENT = '                     '
+
+/**
+ * A long expression cut at a term boundary to at most `max` characters, saying how much was left out.
+ * @param max characters of the result
+ */
+export function shortenExpression(expr: string, max: number): string {
+  if (expr.length <= max) return expr
+  const terms = expr.split(/(?= [+-] )/)
+  const note = (left: number): string => ` … (+${left} more term${left === 1 ? '' : 's'}; full form in --json)`
+  let out = ''
+  let used = 0
+  for (const t of terms) {
+    if ((out + t + note(terms.length - used - 1)).length > max) break
+    out += t
+    used++
+  }
+  if (used === 0) return `${expr.slice(0, Math.max(0, max - 22))}… (full form in --json)`
+  return out + note(terms.length - used)
+}
+
+/** A count: SI and exact digits when known, the expression once when symbolic. */
+function count(value: Dim, width: number): string {
+  if (typeof value === 'number' || isBigDim(value)) return `${formatSi(value)} (${formatExact(value)})`
+  return shortenExpression(value, width)
+}
+
+function bytes(value: Dim, width: number): string {
+  if (typeof value === 'number' || isBigDim(value)) return formatBytes(value)
+  return `${shortenExpression(value, width - 2)} B`
+}
+
+function peakLines(report: AnalysisReport): string[] {
+  const room = TERMINAL_COLUMNS - INDENT.length - 2
+  const peak = report.peakActivationBytes
+  const extremum = dimExtremum(peak)
+  const weights = report.params.weightsBytes
+  if (extremum === undefined || extremum.kind !== 'max') {
+    return [`  peak activations   ${bytes(peak, room - 40)} (footprint with weights ${bytes(report.footprintBytes, room - 40)})`.slice(0, TERMINAL_COLUMNS)]
+  }
+  const n = extremum.candidates.length
+  const bounds = Object.entries(extremum.from).map(([s, v]) => `${s} ≥ ${v}`).join(', ')
+  const dominant = extremum.dominant === undefined ? 'none dominates the others for every large value' : `the first dominates${bounds === '' ? ' for every value' : ` for ${bounds}`}`
+  const lines = [`  peak activations   the largest of ${n} candidates (B); ${dominant}:`]
+  for (const c of extremum.candidates.slice(0, MAX_LISTED_CANDIDATES)) lines.push(`${INDENT}  ${shortenExpression(String(c), room)}`)
+  if (n > MAX_LISTED_CANDIDATES) lines.push(`${INDENT}  … ${n - MAX_LISTED_CANDIDATES} more (full form in --json)`)
+  lines.push(`  footprint          peak activations + ${formatBytes(weights)} of weights, buffers and constants (${formatExact(weights)} B)`)
+  return lines
+}
+
+function unresolvedLines(report: AnalysisReport): string[] {
+  return report.unresolved.map((u) => {
+    const fix = `: pass --dim ${u.symbol}=<size> or --shape`
+    const head = `  unresolved         ${u.symbol}`
+    let needed = ''
+    for (let k = u.nodes.length; k > 0; k--) {
+      const more = k < u.nodes.length ? ', …' : ''
+      const candidate = ` (needed by ${u.nodes.slice(0, k).join(', ')}${more})`
+      if ((head + candidate + fix).length <= TERMINAL_COLUMNS) {
+        needed = candidate
+        break
+      }
+    }
+    return head + needed + fix
+  })
+}
 
 /** Renders the summary block of one model. */
 export function renderAnalysisSummary(report: AnalysisReport, label: string): string {
   const p = report.params
   const bound = report.coverage.totalsAreLowerBounds ? ' (lower bound: unknown ops)' : ''
+  const room = TERMINAL_COLUMNS - INDENT.length - bound.length
   const inputs = report.inputs.map((i) => `${i.name} ${i.dtype}[${(i.dims ?? ['?']).join('×')}]`).join(', ')
   const dtypes = Object.entries(p.byDtype).map(([d, v]) => `${d} ${formatExact(v.count)} (${formatBytes(v.bytes)})`).join(', ')
+  const access = report.memoryAccessBytes
   const lines = [
     `${label}`,
     `  inputs             ${inputs}`,
@@ -20,15 +97,13 @@ export function renderAnalysisSummary(report: AnalysisReport, label: string): st
     ...quantizationLines(report),
     ...tiedLines(report),
     `  size               ${formatBytes(report.sizeBytes)} on disk (${formatExact(report.sizeBytes)} B${report.externalDataBytes > 0 ? `, of which ${formatBytes(report.externalDataBytes)} external data` : ''})`,
-    `  MACs               ${formatSi(report.macs)} (${formatExact(report.macs)})${bound}`,
-    `  FLOPs              ${formatSi(report.flops)} (${formatExact(report.flops)})${bound}`,
-    `  memory access      ${formatBytes(report.memoryAccessBytes)} read + written${report.arithmeticIntensity === null ? '' : `, ${report.arithmeticIntensity.toFixed(2)} FLOPs/byte`}`,
-    `  peak activations   ${formatBytes(report.peakActivationBytes)} (footprint with weights ${formatBytes(report.footprintBytes)})`,
+    `  MACs               ${count(report.macs, room)}${bound}`,
+    `  FLOPs              ${count(report.flops, room)}${bound}`,
+    `  memory access      ${bytes(access, room - 16)} read + written${report.arithmeticIntensity === null ? '' : `, ${report.arithmeticIntensity.toFixed(2)} FLOPs/byte`}`,
+    ...peakLines(report),
     `  coverage           ${report.coverage.countedNodes}/${report.coverage.nodes} nodes counted${report.coverage.complete ? '' : `; unknown: ${Object.entries(report.coverage.unknownOps).map(([k, v]) => `${k} ×${v}`).join(', ')}`}`,
+    ...unresolvedLines(report),
   ]
-  for (const u of report.unresolved) {
-    lines.push(`  unresolved         ${u.symbol}${u.nodes.length ? ` (needed by ${u.nodes.join(', ')})` : ''}: pass --dim ${u.symbol}=<size> or --shape`)
-  }
   return lines.join('\n')
 }
 
@@ -60,11 +135,22 @@ function tiedLines(report: AnalysisReport): string[] {
   return [`  tied weights       ${t.pairs.length} ${t.pairs.length === 1 ? 'copy' : 'copies'} counted once (${formatExact(t.elements)} params not counted again): ${shown.join(', ')}${more}${unread}`]
 }
 
-/** Renders the per-node table: the top `top` nodes by MACs (then FLOPs); `top` = 0 for all, in execution order. */
+/** `/transformer.h.0.attn.c_attn/MatMul` → `/transformer.h…c_attn/MatMul` when longer than `max`. */
+function middleEllipsis(text: string, max: number): string {
+  if (text.length <= max) return text
+  const tail = Math.ceil((max - 1) * 0.6)
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`
+}
+
+/**
+ * Renders the per-node table: the top `top` nodes by MACs (then FLOPs; symbolic figures by their growth for
+ * large values); `top` = 0 for all, in execution order. A table wider than the terminal leaves out the
+ * read/written byte columns (they are in `--json`) and then shortens node names.
+ */
 export function renderNodeTable(report: AnalysisReport, top: number): string {
   let nodes = [...report.nodes]
   if (top > 0) {
-    nodes.sort((a, b) => -(dimCompare(a.macs ?? 0, b.macs ?? 0) ?? 0) || -(dimCompare(a.flops ?? 0, b.flops ?? 0) ?? 0))
+    nodes.sort((a, b) => -dimCompareForLarge(a.macs ?? 0, b.macs ?? 0) || -dimCompareForLarge(a.flops ?? 0, b.flops ?? 0))
     nodes = nodes.slice(0, top)
   }
   const rows = nodes.map((n) => [
@@ -77,5 +163,21 @@ export function renderNodeTable(report: AnalysisReport, top: number): string {
     formatBytes(n.bytesWritten),
     n.outputs.map((o) => `[${(o.dims ?? ['?']).join('×')}]`).join(' '),
   ])
-  return renderColumns(['node', 'op', 'MACs', 'FLOPs', 'params', 'read', 'written', 'output dims'], rows, new Set([2, 3, 4, 5, 6]))
+  const header = ['node', 'op', 'MACs', 'FLOPs', 'params', 'read', 'written', 'output dims']
+  const full = renderColumns(header, rows, new Set([2, 3, 4, 5, 6]))
+  if (widest(full) <= TERMINAL_COLUMNS) return full
+  const narrow = (cells: readonly string[]): string[] => [...cells.slice(0, 5), cells[7]!]
+  let narrowRows = rows.map(narrow)
+  let table = renderColumns(narrow(header), narrowRows, new Set([2, 3, 4]))
+  const excess = widest(table) - TERMINAL_COLUMNS
+  if (excess > 0) {
+    const nameWidth = Math.max(16, Math.max(...narrowRows.map((r) => r[0]!.length)) - excess)
+    narrowRows = narrowRows.map((r) => [middleEllipsis(r[0]!, nameWidth), ...r.slice(1)])
+    table = renderColumns(narrow(header), narrowRows, new Set([2, 3, 4]))
+  }
+  return `${table}\n(read/written bytes left out to fit ${TERMINAL_COLUMNS} columns: see --json)`
+}
+
+function widest(text: string): number {
+  return Math.max(...text.split('\n').map((l) => l.length))
 }

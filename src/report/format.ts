@@ -1,9 +1,14 @@
 /**
- * Number formatting with explicit units. Symbolic values (strings) print as they are.
+ * Number formatting with explicit units. Symbolic values (strings) print as they are; counts past 2^53 (exact
+ * decimal strings) print rounded like numbers, or with every digit by {@link formatExact}.
  */
-import type { Dim } from '../analysis/dims.js'
+import { isBigDim, type Dim } from '../analysis/dims.js'
 
 const SI = [
+  [1e24, 'Y'],
+  [1e21, 'Z'],
+  [1e18, 'E'],
+  [1e15, 'P'],
   [1e12, 'T'],
   [1e9, 'G'],
   [1e6, 'M'],
@@ -13,6 +18,7 @@ const SI = [
 /** 25557032 → "25.56 M"; 4089184256 → "4.089 G". Symbolic values are returned unchanged. */
 export function formatSi(value: Dim | null, digits = 4): string {
   if (value === null) return '—'
+  if (isBigDim(value)) return formatSi(Number(value), digits)
   if (typeof value === 'string') return value
   for (const [scale, unit] of SI) {
     if (Math.abs(value) >= scale) return `${trim((value / scale).toPrecision(digits))} ${unit}`
@@ -23,6 +29,7 @@ export function formatSi(value: Dim | null, digits = 4): string {
 /** 25557032 → "25,557,032". */
 export function formatExact(value: Dim | null): string {
   if (value === null) return '—'
+  if (isBigDim(value)) return BigInt(value).toLocaleString('en-US')
   if (typeof value === 'string') return value
   return value.toLocaleString('en-US')
 }
@@ -30,9 +37,9 @@ export function formatExact(value: Dim | null): string {
 /** Bytes with binary units: 102228128 → "97.49 MiB". */
 export function formatBytes(value: Dim | null): string {
   if (value === null) return '—'
-  if (typeof value === 'string') return `${value} B`
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = value
+  if (typeof value === 'string' && !isBigDim(value)) return `${value} B`
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB']
+  let v = Number(value)
   let i = 0
   while (Math.abs(v) >= 1024 && i < units.length - 1) {
     v /= 1024

@@ -110,8 +110,8 @@ describe('modelgate analyze (readable output)', () => {
         params             512 learnable (512; float32 512 (2 KiB))
                            + 0 buffers (BatchNorm mean/var), 0 constants, 0 unused
         size               2.231 KiB on disk (2,285 B)
-        MACs               1472*N (1472*N)
-        FLOPs              2944*N (2944*N)
+        MACs               1472*N
+        FLOPs              2944*N
         memory access      688*N + 3008 B read + written
         peak activations   624*N + 960 B (footprint with weights 624*N + 3008 B)
         coverage           2/2 nodes counted
