@@ -1,5 +1,6 @@
 export { analyzeModel, analyzeModelSync, COST_MODEL_VERSION } from './analyze.js'
 export type { AnalysisReport, AnalyzeOptions, NodeStats, SignatureEntry } from './analyze.js'
+export { dimSubstitute, dimSymbols, isBigDim } from './dims.js'
 export type { Dim } from './dims.js'
 export { isQuantized } from './params.js'
 export type { ParamsStats } from './params.js'

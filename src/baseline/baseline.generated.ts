@@ -58,9 +58,9 @@ export interface BaselineEntry {
  */
 export interface BaselineMetric {
   /**
-   * The figure, in `unit`.
+   * The figure, in `unit`: a JSON number, except an exact count (params, MACs, FLOPs, bytes) past 2^53 − 1, which a double cannot hold: then its decimal digits as a string, e.g. "1208925819614629174706176".
    */
-  value: number
+  value: number | string
   /**
    * Unit of `value`: `params`, `MACs`, `FLOPs`, `bytes`, `ms`, `samples/s`, `ratio` …
    */
@@ -231,8 +231,16 @@ export const BASELINE_SCHEMA: Readonly<Record<string, unknown>> = {
       ],
       "properties": {
         "value": {
-          "description": "The figure, in `unit`.",
-          "type": "number"
+          "description": "The figure, in `unit`: a JSON number, except an exact count (params, MACs, FLOPs, bytes) past 2^53 − 1, which a double cannot hold: then its decimal digits as a string, e.g. \"1208925819614629174706176\".",
+          "oneOf": [
+            {
+              "type": "number"
+            },
+            {
+              "type": "string",
+              "pattern": "^-?[0-9]{16,}$"
+            }
+          ]
         },
         "unit": {
           "description": "Unit of `value`: `params`, `MACs`, `FLOPs`, `bytes`, `ms`, `samples/s`, `ratio` …",

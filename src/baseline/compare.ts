@@ -21,7 +21,8 @@ export type CompareVerdict = 'pass' | 'regression' | 'improvement' | 'inconclusi
 
 /** The current figure of one metric. */
 export interface CurrentFigure {
-  readonly value: number
+  /** A number, or the decimal digits of an exact count past 2^53 (as in the baseline file). */
+  readonly value: number | string
   readonly unit: string
   readonly direction: 'lower' | 'higher'
   readonly statistics?: BaselineStatistics
@@ -63,9 +64,20 @@ const Z95 = 1.959964
  * @param current this run's figure
  */
 export function compareFigure(metric: string, baseline: BaselineMetric, current: CurrentFigure, options: CompareFigureOptions): FigureComparison {
-  const deltaPct = baseline.value === 0 ? null : ((current.value - baseline.value) / Math.abs(baseline.value)) * 100
+  const base = Number(baseline.value)
+  const deltaPct = base === 0 ? null : (Number(exactDifference(current.value, baseline.value)) / Math.abs(base)) * 100
   if (options.kind === 'exact') return { verdict: compareExact(baseline.value, current.value, current.direction, options.tolerance), deltaPct }
   return compareMeasured(metric, baseline, current, options, deltaPct)
+}
+
+/** a − b, exact for integer counts past 2^53 (decimal strings, or numbers a double holds exactly). */
+function exactDifference(a: number | string, b: number | string): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const d = a - b
+    if (Number.isSafeInteger(d) || !Number.isInteger(a) || !Number.isInteger(b)) return d
+  }
+  if ((typeof a === 'number' && !Number.isInteger(a)) || (typeof b === 'number' && !Number.isInteger(b))) return Number(a) - Number(b)
+  return BigInt(a) - BigInt(b)
 }
 
 /** The allowance of a tolerance at a baseline value: max(absolute, relative × |baseline|). */
@@ -73,17 +85,19 @@ export function allowance(tolerance: BaselineTolerance, baseline: number): numbe
   return Math.max(tolerance.absolute ?? 0, (tolerance.relative ?? 0) * Math.abs(baseline))
 }
 
-function compareExact(baseline: number, current: number, direction: 'lower' | 'higher', tolerance: BaselineTolerance): CompareVerdict {
-  const allowed = allowance(tolerance, baseline)
-  const worse = direction === 'lower' ? current - baseline : baseline - current
+function compareExact(baseline: number | string, current: number | string, direction: 'lower' | 'higher', tolerance: BaselineTolerance): CompareVerdict {
+  const allowed = allowance(tolerance, Number(baseline))
+  // a BigInt difference compares exactly with the (number) allowance
+  const worse = direction === 'lower' ? exactDifference(current, baseline) : exactDifference(baseline, current)
   if (worse > allowed) return 'regression'
   if (-worse > allowed) return 'improvement'
   return 'pass'
 }
 
 function compareMeasured(metric: string, baseline: BaselineMetric, current: CurrentFigure, options: CompareFigureOptions, deltaPct: number | null): FigureComparison {
-  let base = baseline.value
-  let cur = current.value
+  // measured figures are plain numbers (only exact counts can be decimal strings)
+  let base = Number(baseline.value)
+  let cur = Number(current.value)
   let calibrationNote = ''
   const differences = conditionDifferences(baseline.conditions, current.conditions)
   if (differences.length > 0) {
@@ -96,8 +110,8 @@ function compareMeasured(metric: string, baseline: BaselineMetric, current: Curr
     }
     // Calibration: latency ∝ machine speed, so dividing by the reference workload's time cancels it.
     const scale = current.direction === 'lower' ? 1 : -1
-    base = baseline.value * (baseRef ** -scale)
-    cur = current.value * (curRef ** -scale)
+    base *= baseRef ** -scale
+    cur *= curRef ** -scale
     calibrationNote = `calibrated by the machines' reference workload (${round(baseRef)} ms → ${round(curRef)} ms); `
   }
   const threshold = options.tolerance.relative ?? 0.1
@@ -109,7 +123,7 @@ function compareMeasured(metric: string, baseline: BaselineMetric, current: Curr
   const statistics = { ratio: round(ratio), ciLow: round(low), ciHigh: round(high), threshold, confidence: 0.95 }
   const interval = `${calibrationNote}ratio ${round(ratio)} (95 % CI ${round(low)}–${round(high)}, ${current.direction === 'lower' ? 'current/baseline' : 'baseline/current'}), threshold ${formatPct(threshold)}`
   const absolute = options.tolerance.absolute
-  if (absolute !== undefined && Math.abs(current.value - baseline.value) <= absolute) {
+  if (absolute !== undefined && Math.abs(Number(current.value) - Number(baseline.value)) <= absolute) {
     return { verdict: 'pass', deltaPct, statistics, note: `${interval}; within the absolute tolerance` }
   }
   const upper = 1 + threshold

@@ -14,7 +14,7 @@ export interface MessageRow {
   readonly metric: string
   readonly figure: Figure
   readonly tolerance: Tolerance
-  readonly baseline: number | null
+  readonly baseline: number | string | null
   readonly verdict: EntryMetricVerdict
   readonly deltaPct: number | null
   readonly note?: string | undefined

@@ -179,8 +179,9 @@ function resultRow(model: string, row: MessageRow, context: GateContext, written
     metric: row.metric,
     unit: row.figure.unit,
     direction: row.figure.direction,
-    baseline: row.baseline,
-    current: row.figure.value,
+    // report rows hold numbers (a count past 2^53 rounds there); the verdict above was decided on exact values
+    baseline: row.baseline === null ? null : Number(row.baseline),
+    current: Number(row.figure.value),
     deltaPct: row.deltaPct,
     tolerance: row.tolerance,
     verdict,

@@ -40,7 +40,9 @@ export function hint(state: MatcherState, matcher: string, expected = 'limit'): 
 }
 
 /** A figure with its unit, exact digits added when the SI form rounds: `46.01 M MACs (46,007,168)`. */
-export function formatFigure(value: number, unit: string): string {
+export function formatFigure(value: number | string, unit: string): string {
+  // an exact count past 2^53: its decimal digits
+  if (typeof value === 'string') return unit === 'bytes' ? `${formatBytes(value)} (${formatExact(value)} B)` : `${formatSi(value)} ${unit} (${formatExact(value)})`
   switch (unit) {
     case 'bytes':
       return Math.abs(value) >= 1024 ? `${formatBytes(value)} (${formatExact(value)} B)` : `${value} B`

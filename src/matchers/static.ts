@@ -6,6 +6,7 @@ import type { MatcherState } from 'vitest'
 import { projectPath } from '../baseline/index.js'
 import { ModelgateError } from '../errors.js'
 import type { AnalysisReport, Dim } from '../analysis/index.js'
+import { dimSymbols, isBigDim } from '../analysis/index.js'
 import type { ModelHandle } from '../model/index.js'
 import { gateContext } from './context.js'
 import { recordMetric } from './record.js'
@@ -27,14 +28,14 @@ const FIGURES = {
 export type ExactFigure = keyof typeof FIGURES
 
 /**
- * An exact figure of a model as a number.
+ * An exact figure of a model: a number, or the decimal digits of a count past 2^53 (compare it as a BigInt).
  * @throws ModelgateError E_UNRESOLVED_DIM when it depends on a symbolic dim, naming the symbol and the fix
  */
-export function exactFigure(model: ModelHandle, metric: ExactFigure, label: string): number {
+export function exactFigure(model: ModelHandle, metric: ExactFigure, label: string): number | string {
   const report = model.analysis()
   const value = FIGURES[metric].read(report)
-  if (typeof value === 'number') return value
-  const symbols = report.unresolved.filter((u) => value.includes(u.symbol))
+  if (typeof value === 'number' || isBigDim(value)) return value
+  const symbols = report.unresolved.filter((u) => dimSymbols(value).includes(u.symbol))
   const named = (symbols.length > 0 ? symbols : report.unresolved).map((u) => `${u.symbol} (used by ${u.nodes.slice(0, 3).join(', ')}${u.nodes.length > 3 ? ', …' : ''})`)
   const list = named.length > 0 ? named.join('; ') : value
   throw new ModelgateError('E_UNRESOLVED_DIM', `${label}: ${FIGURES[metric].label} = ${value}, which depends on the unresolved dim ${list}; loadModel(path, { dims: { ${symbols[0]?.symbol ?? 'N'}: 1 } }) resolves it.`, { value, file: model.path })
@@ -48,7 +49,8 @@ function budgetMatcher(matcher: string, metric: ExactFigure) {
     const label = modelLabel(model, context.root)
     const value = exactFigure(model, metric, label)
     const { unit } = FIGURES[metric]
-    const pass = value <= limit
+    // a BigInt compares exactly with the (number) limit
+    const pass = (typeof value === 'string' ? BigInt(value) : value) <= limit
     recordMetric(
       {
         model: projectPath(context.root, model.path),
@@ -57,7 +59,7 @@ function budgetMatcher(matcher: string, metric: ExactFigure) {
         // `.not` asks for more than the limit: the row reads `≥ limit`.
         direction: this.isNot ? 'higher' : 'lower',
         baseline: null,
-        current: value,
+        current: Number(value),
         deltaPct: null,
         tolerance: {},
         verdict: pass !== (this.isNot === true) ? 'within-budget' : 'over-budget',
@@ -65,7 +67,7 @@ function budgetMatcher(matcher: string, metric: ExactFigure) {
       },
       this,
     )
-    const over = ((value - limit) / limit) * 100
+    const over = ((Number(value) - limit) / limit) * 100
     return {
       pass,
       message: () =>

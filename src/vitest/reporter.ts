@@ -94,7 +94,7 @@ function obsoleteResults(outcome: WriteOutcome): MetricResult[] {
       metric,
       unit: m.unit,
       direction: m.direction,
-      baseline: m.value,
+      baseline: Number(m.value),
       current: null,
       deltaPct: null,
       tolerance: m.tolerance,

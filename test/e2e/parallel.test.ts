@@ -39,7 +39,7 @@ function baselineParams(project: FixtureProject): number[] {
   return names.flatMap((name) => {
     const file = parseBaseline(project.read(`baselines/test/${name}`), name)
     expect(Object.keys(file.entries)).toHaveLength(TESTS)
-    return Object.values(file.entries).map((e) => e.metrics.params!.value)
+    return Object.values(file.entries).map((e) => Number(e.metrics.params!.value))
   })
 }
 
