@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildGpt, GPT_CONFIG, gptFigures } from '../../fixtures/gpt/gpt.js'
 import { analyzeModel, type AnalysisReport } from '../../src/analysis/index.js'
@@ -34,6 +35,15 @@ const POINTS = [
 ]
 
 describe('a GPT-style decoder with symbolic batch and seq', () => {
+  it('is a model onnxruntime runs: token ids [2, 5] → logits [2, 5, 5000], finite', async () => {
+    const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 })
+    const ids = new ort.Tensor('int64', BigInt64Array.from([1n, 2n, 3n, 4n, 5n, 4999n, 0n, 7n, 8n, 9n]), [2, 5])
+    const logits = (await session.run({ input_ids: ids })).logits!
+    expect(logits.dims).toEqual([2, 5, 5000])
+    expect((logits.data as Float32Array).every(Number.isFinite)).toBe(true)
+    await session.release()
+  })
+
   it('has MACs equal to the closed form layers·2d·batch·seq² + (layers·12d² + d·vocab)·batch·seq', () => {
     const f = gptFigures()
     // derived in fixtures/gpt/gpt.ts: 4·2·256 = 2048; 4·12·256² + 256·5000 = 4,425,728
