@@ -51,8 +51,10 @@ function peakLines(report: AnalysisReport): string[] {
   const peak = report.peakActivationBytes
   const extremum = dimExtremum(peak)
   const weights = report.params.weightsBytes
+  const footprint = `  footprint          peak activations + ${formatBytes(weights)} of weights, buffers and constants (${formatExact(weights)} B)`
   if (extremum === undefined || extremum.kind !== 'max') {
-    return [`  peak activations   ${bytes(peak, room - 40)} (footprint with weights ${bytes(report.footprintBytes, room - 40)})`.slice(0, TERMINAL_COLUMNS)]
+    const one = `  peak activations   ${bytes(peak, Number.MAX_SAFE_INTEGER)} (footprint with weights ${bytes(report.footprintBytes, Number.MAX_SAFE_INTEGER)})`
+    return one.length <= TERMINAL_COLUMNS ? [one] : [`  peak activations   ${bytes(peak, room)}`, footprint]
   }
   const n = extremum.candidates.length
   const bounds = Object.entries(extremum.from).map(([s, v]) => `${s} ≥ ${v}`).join(', ')
@@ -60,11 +62,44 @@ function peakLines(report: AnalysisReport): string[] {
   const lines = [`  peak activations   the largest of ${n} candidates (B); ${dominant}:`]
   for (const c of extremum.candidates.slice(0, MAX_LISTED_CANDIDATES)) lines.push(`${INDENT}  ${shortenExpression(String(c), room)}`)
   if (n > MAX_LISTED_CANDIDATES) lines.push(`${INDENT}  … ${n - MAX_LISTED_CANDIDATES} more (full form in --json)`)
-  lines.push(`  footprint          peak activations + ${formatBytes(weights)} of weights, buffers and constants (${formatExact(weights)} B)`)
+  lines.push(footprint)
   return lines
 }
 
+/** Items joined by `, ` and wrapped under the label column; past `maxLines`, the rest are counted. */
+function wrapList(label: string, items: readonly string[], what: string, maxLines = 3, tail = ''): string[] {
+  const lines: string[] = []
+  let line = label
+  for (let i = 0; i < items.length; i++) {
+    const last = i === items.length - 1
+    const piece = `${items[i]}${last ? tail : ','}`
+    const join = (text: string): string => `${line}${line === label || line === INDENT ? '' : ' '}${text}`
+    // on the last line allowed, an item goes in only if the count of those after it still fits
+    const onLastLine = lines.length + 1 === maxLines
+    const rest = ` … +${items.length - i - 1} more ${what}${tail}`
+    if (join(piece).length + (onLastLine && !last ? rest.length : 0) <= TERMINAL_COLUMNS || line === label || line === INDENT) {
+      line = join(piece)
+      continue
+    }
+    if (onLastLine) {
+      lines.push(`${line.replace(/,$/, '')} … +${items.length - i} more ${what}${tail}`)
+      return lines
+    }
+    lines.push(line)
+    line = `${INDENT}${piece}`
+  }
+  lines.push(line)
+  return lines
+}
+
+/** Symbols listed one a line (with the nodes that need them) up to this many; past it, in one list. */
+const MAX_UNRESOLVED_LINES = 4
+
 function unresolvedLines(report: AnalysisReport): string[] {
+  if (report.unresolved.length > MAX_UNRESOLVED_LINES) {
+    const symbols = report.unresolved.map((u) => u.symbol)
+    return [...wrapList('  unresolved         ', symbols, 'symbols', 3), `${INDENT}pass --dim SYMBOL=<size> for each, or --shape (the nodes that need each: --json)`]
+  }
   return report.unresolved.map((u) => {
     const fix = `: pass --dim ${u.symbol}=<size> or --shape`
     const head = `  unresolved         ${u.symbol}`
@@ -86,12 +121,12 @@ export function renderAnalysisSummary(report: AnalysisReport, label: string): st
   const p = report.params
   const bound = report.coverage.totalsAreLowerBounds ? ' (lower bound: unknown ops)' : ''
   const room = TERMINAL_COLUMNS - INDENT.length - bound.length
-  const inputs = report.inputs.map((i) => `${i.name} ${i.dtype}[${(i.dims ?? ['?']).join('×')}]`).join(', ')
+  const inputs = wrapList('  inputs             ', report.inputs.map((i) => `${i.name} ${i.dtype}[${(i.dims ?? ['?']).join('×')}]`), 'inputs')
   const dtypes = Object.entries(p.byDtype).map(([d, v]) => `${d} ${formatExact(v.count)} (${formatBytes(v.bytes)})`).join(', ')
   const access = report.memoryAccessBytes
   const lines = [
     `${label}`,
-    `  inputs             ${inputs}`,
+    ...inputs,
     `  params             ${formatSi(p.learnable)} learnable (${formatExact(p.learnable)}${dtypes ? `; ${dtypes}` : ''})`,
     `                     + ${formatExact(p.buffers)} buffers (BatchNorm mean/var), ${formatExact(p.constants)} constants, ${formatExact(p.unused)} unused`,
     ...quantizationLines(report),
@@ -169,13 +204,40 @@ export function renderNodeTable(report: AnalysisReport, top: number): string {
   const narrow = (cells: readonly string[]): string[] => [...cells.slice(0, 5), cells[7]!]
   let narrowRows = rows.map(narrow)
   let table = renderColumns(narrow(header), narrowRows, new Set([2, 3, 4]))
-  const excess = widest(table) - TERMINAL_COLUMNS
+  let excess = widest(table) - TERMINAL_COLUMNS
+  if (excess > 0) {
+    // long symbolic MACs/FLOPs cut at a term boundary: `12*a*b*c + 7*a*b + …`
+    narrowRows = narrowRows.map((r) => [r[0]!, r[1]!, cutCell(r[2]!), cutCell(r[3]!), ...r.slice(4)])
+    table = renderColumns(narrow(header), narrowRows, new Set([2, 3, 4]))
+    excess = widest(table) - TERMINAL_COLUMNS
+  }
+  if (excess > 0) {
+    // output dims with long symbolic sizes: cut at the end
+    const dimsWidth = Math.max(MAX_CELL, Math.max(...narrowRows.map((r) => r[5]!.length)) - excess)
+    narrowRows = narrowRows.map((r) => [...r.slice(0, 5), r[5]!.length > dimsWidth ? `${r[5]!.slice(0, dimsWidth - 1)}…` : r[5]!])
+    table = renderColumns(narrow(header), narrowRows, new Set([2, 3, 4]))
+    excess = widest(table) - TERMINAL_COLUMNS
+  }
   if (excess > 0) {
     const nameWidth = Math.max(16, Math.max(...narrowRows.map((r) => r[0]!.length)) - excess)
     narrowRows = narrowRows.map((r) => [middleEllipsis(r[0]!, nameWidth), ...r.slice(1)])
     table = renderColumns(narrow(header), narrowRows, new Set([2, 3, 4]))
   }
   return `${table}\n(read/written bytes left out to fit ${TERMINAL_COLUMNS} columns: see --json)`
+}
+
+/** Cells of the narrow table hold at most this many characters of an expression. */
+const MAX_CELL = 24
+
+function cutCell(cell: string): string {
+  if (cell.length <= MAX_CELL) return cell
+  const terms = cell.split(/(?= [+-] )/)
+  let out = terms[0]!
+  for (const t of terms.slice(1)) {
+    if ((out + t).length > MAX_CELL - 4) break
+    out += t
+  }
+  return out.length > MAX_CELL - 4 ? `${out.slice(0, MAX_CELL - 1)}…` : `${out} + …`
 }
 
 function widest(text: string): number {
