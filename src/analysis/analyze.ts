@@ -59,7 +59,11 @@ export interface NodeStats {
   readonly outputs: readonly SignatureEntry[]
 }
 
-/** The analysis report. Counts are numbers, or canonical polynomial strings when a symbol is unresolved. */
+/**
+ * The analysis report. Counts are exact: a number when a safe integer, the decimal digits of an integer past 2^53
+ * (`"1208925819614629174706176"`), or a canonical polynomial string when a symbol is unresolved (a peak over
+ * tensor lifetimes may be a simplified `max(…)` of polynomials, symbols taken ≥ 1).
+ */
 export interface AnalysisReport {
   readonly costModelVersion: string
   readonly model: {
@@ -97,7 +101,7 @@ export interface AnalysisReport {
     /** True when unknown ops make every total a lower bound. */
     readonly totalsAreLowerBounds: boolean
   }
-  /** Symbols the totals still depend on, with the nodes that need them. */
+  /** Symbols the totals still depend on (names only, never an expression), with the nodes that need them. */
   readonly unresolved: readonly { readonly symbol: string; readonly nodes: readonly string[] }[]
   /** If/Loop/Scan nodes: each subgraph's cost and the cost counted for the node. */
   readonly controlFlow: readonly { readonly node: string; readonly opType: string; readonly macs: Dim; readonly flops: Dim; readonly subgraphs: readonly { readonly name: string; readonly macs: Dim; readonly flops: Dim }[] }[]
