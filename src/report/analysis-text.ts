@@ -161,7 +161,7 @@ function formatBits(bits: number): string {
 function tiedLines(report: AnalysisReport): string[] {
   const t = report.params.tied
   if (!t.checked) {
-    return t.candidates === 0 ? [] : [`  tied weights       not checked: ${t.candidates} learnable tensors share a shape (or its transpose) with another; --dedupe-weights reads and compares them`]
+    return t.candidates === 0 ? [] : [`  tied weights       not checked: ${t.candidates} learnable tensors share a shape (or its transpose) with another;`, `${INDENT}--dedupe-weights reads and compares them`]
   }
   const unread = t.unread > 0 ? `; ${t.unread} not readable, not compared` : ''
   if (t.pairs.length === 0) return [`  tied weights       none among ${t.candidates} same-shaped tensors${unread}`]

@@ -62,6 +62,14 @@ describe('a GPT-style decoder with symbolic batch and seq', () => {
     expect(free.params.learnable).toBe(4_505_088 + 5000 * 256)
   })
 
+  it('with dedupeWeights counts the tied head once: learnable = the torch count, the transposed pair reported', async () => {
+    const deduped = await analyzeModel(bytes, { dedupeWeights: true })
+    expect(deduped.params.learnable).toBe(gptFigures().torchParams)
+    expect(deduped.params.tied.elements).toBe(gptFigures().tiedElements)
+    expect(deduped.params.tied.pairs).toEqual([expect.objectContaining({ relation: 'transposed', elements: 5000 * 256 })])
+    expect(new Set([deduped.params.tied.pairs[0]!.kept, deduped.params.tied.pairs[0]!.merged])).toEqual(new Set(['transformer.wte.weight', 'lm_head.weight_T']))
+  })
+
   it('lists exactly its symbols as unresolved, each with nodes that need it', () => {
     expect(free.unresolved.map((u) => u.symbol)).toEqual(['batch', 'seq'])
     for (const u of free.unresolved) expect(u.nodes.length).toBeGreaterThan(0)

@@ -44,7 +44,8 @@ describe('modelgate analyze on quantized and tied models', () => {
     expect(lines(before.stdout, '  params', '  size')).toMatchInlineSnapshot(`
       "  params             2.128 k learnable (2,128; float32 2,128 (8.313 KiB))
                            + 0 buffers (BatchNorm mean/var), 0 constants, 0 unused
-        tied weights       not checked: 4 learnable tensors share a shape (or its transpose) with another; --dedupe-weights reads and compares them
+        tied weights       not checked: 4 learnable tensors share a shape (or its transpose) with another;
+                           --dedupe-weights reads and compares them
       "
     `)
     const after = await modelgate('analyze', 'tied.onnx', '--dedupe-weights')
