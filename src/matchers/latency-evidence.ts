@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { recoverBaselineModel, sessionsCenter, type BaselineEntry, type BaselineMetric, type MeasuredEvidence, type PairedEvidence } from '../baseline/index.js'
 import type { BenchCompleted, LatencyComparison } from '../bench/index.js'
+import { isModelgateError } from '../errors.js'
 import { createModelHandle, type ModelHandle } from '../model/index.js'
 import type { GateContext, GateLatencyOptions } from './gate-context.js'
 import { benchOptionsFor, completed, runner, type MeasureOptions } from './measured.js'
@@ -54,14 +55,21 @@ export async function pairWithBaseline(model: ModelHandle, previous: BaselineEnt
   const oldPath = cachedCopy(previous.sha256, found.bytes)
   const old = createModelHandle(oldPath, { name: `${previous.model} (baseline)`, ...(model.options.shapes === undefined ? {} : { shapes: model.options.shapes }), ...(model.options.dims === undefined ? {} : { dims: model.options.dims }) })
   const { batch, threads, time } = benchOptionsFor(context, bench)
-  const comparison = await (await runner()).compareLatency(old, model, {
-    ...(typeof batch === 'number' ? { batch } : {}),
-    ...(threads === undefined ? {} : { threads }),
-    ...(time === undefined ? {} : { time }),
-    threshold,
-    maxTime: latency.maxTime,
-    bounds: [1 / (1 + threshold), 1 + threshold],
-  })
+  let comparison: LatencyComparison
+  try {
+    comparison = await (await runner()).compareLatency(old, model, {
+      ...(typeof batch === 'number' ? { batch } : {}),
+      ...(threads === undefined ? {} : { threads }),
+      ...(time === undefined ? {} : { time }),
+      threshold,
+      maxTime: latency.maxTime,
+      bounds: [1 / (1 + threshold), 1 + threshold],
+    })
+  } catch (error) {
+    // The old model may not run alone (external data beside the original, another input signature): judge unpaired.
+    if (!isModelgateError(error) || error.code === 'E_RUNTIME_MISSING') throw error
+    return { reason: `the baseline's bytes were found (${found.source}) but could not be run: ${error.message.split('\n')[0]}` }
+  }
   return {
     comparison,
     paired: {
