@@ -54,13 +54,15 @@ export async function pairWithBaseline(model: ModelHandle, previous: BaselineEnt
   if (found.state === 'missing') return { reason: found.reason }
   const oldPath = cachedCopy(previous.sha256, found.bytes)
   const old = createModelHandle(oldPath, { name: `${previous.model} (baseline)`, ...(model.options.shapes === undefined ? {} : { shapes: model.options.shapes }), ...(model.options.dims === undefined ? {} : { dims: model.options.dims }) })
-  const { batch, threads, time } = benchOptionsFor(context, bench)
+  const { batch, threads, time, engine, executionProviders } = benchOptionsFor(context, bench)
   let comparison: LatencyComparison
   try {
     comparison = await (await runner()).compareLatency(old, model, {
       ...(typeof batch === 'number' ? { batch } : {}),
       ...(threads === undefined ? {} : { threads }),
       ...(time === undefined ? {} : { time }),
+      ...(engine === undefined ? {} : { engine }),
+      ...(executionProviders === undefined ? {} : { executionProviders }),
       threshold,
       maxTime: latency.maxTime,
       bounds: [1 / (1 + threshold), 1 + threshold],
