@@ -31,6 +31,10 @@ export interface BaselineEntry {
    */
   sha256: string
   /**
+   * Git blob id of the .onnx file's bytes (SHA-1 of `blob <length>\0` + the bytes, lowercase hex): finds the old bytes again with `git cat-file` for a paired latency comparison. A Git LFS pointer carries `sha256` instead.
+   */
+  gitBlob?: string
+  /**
    * Version of modelgate's counting conventions the exact figures were computed with.
    */
   costModelVersion: string
@@ -108,6 +112,12 @@ export interface BaselineStatistics {
    */
   rme?: number
   /**
+   * The metric's value in each independent session (a fresh child process) measured when the entry was written; their spread is the between-run noise an unpaired comparison must exceed.
+   *
+   * @minItems 2
+   */
+  sessions?: [number, number, ...number[]]
+  /**
    * Median time of the runner's machine-calibration workload, ms (for calibrated comparison across machines).
    */
   referenceMs?: number
@@ -182,6 +192,11 @@ export const BASELINE_SCHEMA: Readonly<Record<string, unknown>> = {
           "description": "SHA-256 of the .onnx file's bytes, lowercase hex.",
           "type": "string",
           "pattern": "^[0-9a-f]{64}$"
+        },
+        "gitBlob": {
+          "description": "Git blob id of the .onnx file's bytes (SHA-1 of `blob <length>\\0` + the bytes, lowercase hex): finds the old bytes again with `git cat-file` for a paired latency comparison. A Git LFS pointer carries `sha256` instead.",
+          "type": "string",
+          "pattern": "^[0-9a-f]{40}$"
         },
         "costModelVersion": {
           "description": "Version of modelgate's counting conventions the exact figures were computed with.",
@@ -335,6 +350,15 @@ export const BASELINE_SCHEMA: Readonly<Record<string, unknown>> = {
           "description": "Relative margin of error of the mean at 95 %, in percent.",
           "type": "number",
           "minimum": 0
+        },
+        "sessions": {
+          "description": "The metric's value in each independent session (a fresh child process) measured when the entry was written; their spread is the between-run noise an unpaired comparison must exceed.",
+          "type": "array",
+          "minItems": 2,
+          "items": {
+            "type": "number",
+            "exclusiveMinimum": 0
+          }
         },
         "referenceMs": {
           "description": "Median time of the runner's machine-calibration workload, ms (for calibrated comparison across machines).",

@@ -5,16 +5,15 @@
  * `regression`, one in the good direction beyond it an `improvement`, anything else `pass`. The tolerance allows
  * the larger of `absolute` and `relative` × baseline; by default 0.
  *
- * Measured metrics (latency percentiles, throughput): r = current/baseline (baseline/current for throughput, so
- * r > 1 is always worse), with a 95 % interval from the two runs' statistics (standard error of a percentile,
- * σ from the scaled MAD, combined in log space). With threshold t (`tolerance.relative`, default 10 %):
- * `regression` when the interval's low end exceeds 1 + t (confidently slower by more than t); `improvement` when
- * its high end is below 1/(1 + t); `inconclusive` when the point estimate is beyond either bound but the interval
- * is not; `pass` otherwise. Different measurement conditions make the verdict `incomparable`, unless calibrated
+ * Measured metrics (latency percentiles, throughput) are judged by `latency.ts`: the same bytes under the same
+ * conditions give no verdict (`pass`, "unchanged (same model)"); changed bytes are judged on a paired run against
+ * the baseline's bytes when the gate could recover them, else on an interval that includes the between-run spread
+ * recorded in the baseline. Different measurement conditions make the verdict `incomparable`, unless calibrated
  * comparison is on and only the machine differs: then both figures are divided by their machine's calibration
  * time first.
  */
 import type { BaselineConditions, BaselineMetric, BaselineStatistics, BaselineTolerance } from './baseline.generated.js'
+import { judgeMeasured, type LatencyPairing, type MeasuredEvidence } from './latency.js'
 
 /** What a comparison can conclude. */
 export type CompareVerdict = 'pass' | 'regression' | 'improvement' | 'inconclusive' | 'incomparable'
@@ -36,6 +35,8 @@ export interface CompareFigureOptions {
   readonly tolerance: BaselineTolerance
   /** Compare measured figures across machines through the runner's calibration workload. @default false */
   readonly calibrated?: boolean
+  /** Measured metrics: same bytes, a paired run, or why there is none. @default unpaired, no reason given */
+  readonly evidence?: MeasuredEvidence
 }
 
 /** The outcome of one comparison. */
@@ -47,15 +48,9 @@ export interface FigureComparison {
   readonly note?: string
   /** Ratio and interval of a measured verdict (r > 1 is worse). */
   readonly statistics?: Readonly<Record<string, number | string | null>>
+  /** Measured verdicts: whether the verdict came from a paired run, the same bytes, or an unpaired comparison. */
+  readonly pairing?: LatencyPairing
 }
-
-/** Standard error of the p-quantile of a normal sample, in units of σ/√n: √(p(1−p)) / φ(z_p). */
-const QUANTILE_SE_FACTOR: Readonly<Record<string, number>> = { p50: 1.2533, p90: 1.7094, p95: 2.1132, p99: 3.7325 }
-
-/** MAD → σ for a normal distribution. */
-const MAD_TO_SD = 1.4826
-
-const Z95 = 1.959964
 
 /**
  * Compares a figure with its baseline.
@@ -67,7 +62,7 @@ export function compareFigure(metric: string, baseline: BaselineMetric, current:
   const base = Number(baseline.value)
   const deltaPct = base === 0 ? null : (Number(exactDifference(current.value, baseline.value)) / Math.abs(base)) * 100
   if (options.kind === 'exact') return { verdict: compareExact(baseline.value, current.value, current.direction, options.tolerance), deltaPct }
-  return compareMeasured(metric, baseline, current, options, deltaPct)
+  return compareMeasured(baseline, current, options, deltaPct)
 }
 
 /** a − b, exact for integer counts past 2^53 (decimal strings, or numbers a double holds exactly). */
@@ -94,65 +89,41 @@ function compareExact(baseline: number | string, current: number | string, direc
   return 'pass'
 }
 
-function compareMeasured(metric: string, baseline: BaselineMetric, current: CurrentFigure, options: CompareFigureOptions, deltaPct: number | null): FigureComparison {
+function compareMeasured(baseline: BaselineMetric, current: CurrentFigure, options: CompareFigureOptions, deltaPct: number | null): FigureComparison {
   // measured figures are plain numbers (only exact counts can be decimal strings)
   let base = Number(baseline.value)
   let cur = Number(current.value)
-  let calibrationNote = ''
-  const differences = conditionDifferences(baseline.conditions, current.conditions)
-  if (differences.length > 0) {
+  let notePrefix = ''
+  const evidence: MeasuredEvidence = options.evidence ?? { sameModel: false }
+  let differences = [...conditionDifferences(baseline.conditions, current.conditions), ...(evidence.otherDifferences ?? [])]
+  // A paired run measures both models now, under this run's conditions: the committed figure's conditions do not matter.
+  if (differences.length > 0 && evidence.paired === undefined && !evidence.sameModel) {
     const onlyMachine = differences.every((d) => d.startsWith('machine'))
     const baseRef = baseline.statistics?.referenceMs
     const curRef = current.statistics?.referenceMs
-    if (options.calibrated !== true || !onlyMachine || baseRef === undefined || curRef === undefined) {
-      const hint = onlyMachine ? (options.calibrated === true ? ' (no calibration time recorded on both sides)' : ' (enable calibrated comparison, or update the baseline on this machine)') : ''
-      return { verdict: 'incomparable', deltaPct, note: `measured under different conditions: ${differences.join(', ')}${hint}` }
+    if (options.calibrated === true && onlyMachine && baseRef !== undefined && curRef !== undefined) {
+      // Calibration: latency ∝ machine speed, so dividing by the reference workload's time cancels it.
+      const scale = current.direction === 'lower' ? 1 : -1
+      base *= baseRef ** -scale
+      cur *= curRef ** -scale
+      notePrefix = `calibrated by the machines' reference workload (${round(baseRef)} ms → ${round(curRef)} ms); `
+      differences = []
+    } else if (onlyMachine) {
+      differences = differences.map((d, i) => (i === differences.length - 1 ? `${d}${options.calibrated === true ? ' (no calibration time recorded on both sides)' : ' (enable calibrated comparison, or update the baseline on this machine)'}` : d))
     }
-    // Calibration: latency ∝ machine speed, so dividing by the reference workload's time cancels it.
-    const scale = current.direction === 'lower' ? 1 : -1
-    base *= baseRef ** -scale
-    cur *= curRef ** -scale
-    calibrationNote = `calibrated by the machines' reference workload (${round(baseRef)} ms → ${round(curRef)} ms); `
   }
-  const threshold = options.tolerance.relative ?? 0.1
-  const ratio = current.direction === 'lower' ? cur / base : base / cur
-  const percentile = metric.startsWith('latency.') ? metric.slice('latency.'.length) : 'p50'
-  const se = Math.hypot(relativeError(baseline.statistics, percentile), relativeError(current.statistics, percentile))
-  const low = ratio * Math.exp(-Z95 * se)
-  const high = ratio * Math.exp(Z95 * se)
-  const statistics = { ratio: round(ratio), ciLow: round(low), ciHigh: round(high), threshold, confidence: 0.95 }
-  const interval = `${calibrationNote}ratio ${round(ratio)} (95 % CI ${round(low)}–${round(high)}, ${current.direction === 'lower' ? 'current/baseline' : 'baseline/current'}), threshold ${formatPct(threshold)}`
-  const absolute = options.tolerance.absolute
-  if (absolute !== undefined && Math.abs(Number(current.value) - Number(baseline.value)) <= absolute) {
-    return { verdict: 'pass', deltaPct, statistics, note: `${interval}; within the absolute tolerance` }
-  }
-  const upper = 1 + threshold
-  if (low > upper) return { verdict: 'regression', deltaPct, statistics, note: `${interval}: confidently worse` }
-  if (high < 1 / upper) return { verdict: 'improvement', deltaPct, statistics, note: `${interval}: confidently better` }
-  if (ratio > upper || ratio < 1 / upper) return { verdict: 'inconclusive', deltaPct, statistics, note: `${interval}: beyond the threshold, but not confidently` }
-  return { verdict: 'pass', deltaPct, statistics, note: interval }
-}
-
-/** Relative standard error of a percentile from a run's statistics; 0 when they are missing. */
-function relativeError(stats: BaselineStatistics | undefined, percentile: string): number {
-  if (stats === undefined) return 0
-  const value = percentileOf(stats, percentile) ?? stats.p50
-  const sigma = stats.mad !== undefined && stats.mad > 0 ? stats.mad * MAD_TO_SD : stats.sd
-  if (value === undefined || value <= 0 || sigma === undefined) return 0
-  return ((QUANTILE_SE_FACTOR[percentile] ?? QUANTILE_SE_FACTOR.p50!) * sigma) / (value * Math.sqrt(stats.samples))
-}
-
-function percentileOf(stats: BaselineStatistics, percentile: string): number | undefined {
-  switch (percentile) {
-    case 'p90':
-      return stats.p90
-    case 'p95':
-      return stats.p95
-    case 'p99':
-      return stats.p99
-    default:
-      return stats.p50
-  }
+  const judgement = judgeMeasured({
+    baseline,
+    baselineValue: base,
+    currentValue: cur,
+    direction: current.direction,
+    threshold: options.tolerance.relative ?? 0.1,
+    absolute: options.tolerance.absolute,
+    differences,
+    evidence,
+    notePrefix,
+  })
+  return { verdict: judgement.verdict, deltaPct, note: judgement.note, pairing: judgement.pairing, ...(judgement.statistics === undefined ? {} : { statistics: judgement.statistics }) }
 }
 
 /**
@@ -186,8 +157,4 @@ function osFamily(os: string): string {
 
 function round(v: number): number {
   return Number(v.toPrecision(4))
-}
-
-function formatPct(fraction: number): string {
-  return `${Number((fraction * 100).toPrecision(4))} %`
 }

@@ -10,3 +10,7 @@ export { applyEntries, baselineFileFor, entryKey, KEY_SEPARATOR, keyBelongsTo, n
 export type { EntryMetricVerdict, UpdateMode } from './entries.js'
 export { DEFAULT_METRICS, EXACT_METRICS, isMetricName, MEASURED_METRICS, METRICS, metricSpec } from './metrics.js'
 export type { MetricKind, MetricName, MetricSpec } from './metrics.js'
+export { intervalVerdict, judgeMeasured, logSpread, sessionsCenter, smallestDetectableChange } from './latency.js'
+export type { JudgeMeasuredInput, LatencyPairing, MeasuredEvidence, MeasuredJudgement, PairedEvidence } from './latency.js'
+export { gitBlobId, parseLfsPointer, recoverBaselineModel, sha256Of } from './recover.js'
+export type { BaselineModelIdentity, LfsPointer, RecoverOptions, RecoverResult } from './recover.js'

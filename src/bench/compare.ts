@@ -10,7 +10,7 @@ import { benchConditions } from './conditions.js'
 import { engineSettings, engineVersion, runError } from './engine.js'
 import { feedsFor, openModel, type OpenedModel } from './measure.js'
 import { sampleLatency } from './sampler.js'
-import { median, ratioOfMedians, summarizeLatency } from './stats.js'
+import { median, ratioOfMedians, summarizeLatency, type RatioEstimate } from './stats.js'
 import type { BenchConditions, CompareOptions, CompareSideOptions, ComparedSide, LatencyComparison } from './types.js'
 import { comparabilityIssue, DEFAULT_THRESHOLD, latencyVerdict } from './verdict.js'
 
@@ -51,6 +51,28 @@ export function autoRounds(timeMs: number, runMs: number): number {
   return Math.min(100, Math.max(4, Math.floor(timeMs / blockMs)))
 }
 
+/**
+ * The decision bounds of adaptive sampling: the caller's, or the verdict rule's guard band 1/(1 + t/2), 1 + t/2.
+ */
+function decisionBounds(options: CompareOptions, threshold: number): readonly [number, number] {
+  if (options.bounds === undefined) return [1 / (1 + threshold / 2), 1 + threshold / 2]
+  const [lo, hi] = options.bounds
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo > 0 && lo < 1 && hi > 1)) {
+    throw new ModelgateError('E_BENCH_OPTION', `bounds must be [lower < 1, upper > 1], both positive, got ${JSON.stringify(options.bounds)}.`, { value: options.bounds })
+  }
+  return [lo, hi]
+}
+
+/** True when no decision bound lies inside the interval: it is above, below or between them. */
+export function intervalClear(ci: readonly [number, number], bounds: readonly [number, number]): boolean {
+  return bounds.every((b) => !(ci[0] <= b && b <= ci[1]))
+}
+
+/** Samples per round kept in the bootstrap: fewer as rounds accumulate, so a check stays well under a second. */
+function perRoundCap(rounds: number): number {
+  return Math.max(3, Math.min(101, Math.floor(20_000 / rounds)))
+}
+
 /** The method of a comparison, in words (stored with the result). */
 export function comparisonMethod(rounds: number, threshold: number): string {
   const guard = (threshold / 2) * 100
@@ -71,6 +93,8 @@ export async function compareInProcess(a: ModelRef, b: ModelRef, options: Compar
   const optsA = sideOptions(options, options.a)
   const optsB = sideOptions(options, options.b)
   const seed = options.seed ?? 0
+  const maxTime = options.maxTime === undefined ? undefined : positive('maxTime', options.maxTime, 15_000, false)
+  const started = Date.now()
   const openedA = await openModel(a, optsA)
   let openedB: OpenedModel | undefined
   try {
@@ -92,16 +116,35 @@ export async function compareInProcess(a: ModelRef, b: ModelRef, options: Compar
         warmupMs.push(Number(process.hrtime.bigint() - t0) / 1e6)
       }
     }
-    const rounds = fixedRounds ?? autoRounds(time, median(warmupMs))
-    const loop = { timeMs: time / rounds, minIterations: 1, warmupIterations: 0, warmupTimeMs: 0 }
-    for (let r = 0; r < rounds; r++) {
-      for (const side of r % 2 === 0 ? [sideA, sideB] : [sideB, sideA]) {
-        const { samples } = await sampleLatency(side.run, loop)
-        side.rounds.push([...samples])
+    const chunk = fixedRounds ?? autoRounds(time, median(warmupMs))
+    const loop = { timeMs: time / chunk, minIterations: 1, warmupIterations: 0, warmupTimeMs: 0 }
+    const bounds = decisionBounds(options, threshold)
+    let estimate: RatioEstimate
+    let stoppedBy: 'decided' | 'time-cap' | undefined
+    for (;;) {
+      const chunkStart = Date.now()
+      const first = sideA.rounds.length
+      for (let r = first; r < first + chunk; r++) {
+        for (const side of r % 2 === 0 ? [sideA, sideB] : [sideB, sideA]) {
+          const { samples } = await sampleLatency(side.run, loop)
+          side.rounds.push([...samples])
+        }
+        const fraction = maxTime === undefined ? (r + 1) / chunk : Math.min(1, (Date.now() - started) / maxTime)
+        options.onProgress?.({ phase: 'measure', model: `${sideA.name} vs ${sideB.name}`, fraction })
       }
-      options.onProgress?.({ phase: 'measure', model: `${sideA.name} vs ${sideB.name}`, fraction: (r + 1) / rounds })
+      estimate = ratioOfMedians(sideA.rounds, sideB.rounds, { replicates: BOOTSTRAP_REPLICATES, seed: seed + 1, maxPerRound: perRoundCap(sideA.rounds.length) })
+      if (maxTime === undefined) break
+      if (intervalClear(estimate.ci, bounds)) {
+        stoppedBy = 'decided'
+        break
+      }
+      // Stop when one more chunk would pass the cap.
+      if (Date.now() - started + (Date.now() - chunkStart) > maxTime) {
+        stoppedBy = 'time-cap'
+        break
+      }
     }
-    const estimate = ratioOfMedians(sideA.rounds, sideB.rounds, { replicates: BOOTSTRAP_REPLICATES, seed: seed + 1 })
+    const rounds = sideA.rounds.length
     const conditionsOf = (side: typeof sideA, opts: CompareSideOptions): BenchConditions => benchConditions({
       engineVersion: engineVersion(side.opened.ort, engineSettings(opts).engine),
       settings: engineSettings(opts),
@@ -125,7 +168,9 @@ export async function compareInProcess(a: ModelRef, b: ModelRef, options: Compar
       confidence: estimate.confidence,
       threshold,
       rounds,
-      method: comparisonMethod(rounds, threshold),
+      method: comparisonMethod(rounds, threshold) + (maxTime === undefined ? '' : `; adaptive: chunks of ${chunk} rounds until the CI is clear of ${bounds[0].toFixed(4)} and ${bounds[1].toFixed(4)} or ${maxTime} ms have passed`),
+      elapsedMs: Date.now() - started,
+      ...(stoppedBy === undefined ? {} : { stoppedBy }),
       a: summary(sideA, conditions),
       b: summary(sideB, conditionsB),
       conditions,

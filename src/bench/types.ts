@@ -240,6 +240,14 @@ export interface CompareOptions extends EngineOptions {
   readonly warmupIterations?: number
   /** The slowdown that must be caught, as a fraction. @default 0.1 */
   readonly threshold?: number
+  /**
+   * Adaptive sampling: after the first `time`'s rounds, keep adding as many rounds until the interval is clear
+   * of the decision `bounds` (above, below or between them) or this much wall time, ms, has passed since the
+   * comparison started (sessions, warm-up and bootstrap included). @default undefined (one fixed `time`)
+   */
+  readonly maxTime?: number
+  /** Decision bounds of adaptive sampling, [lower, upper]. @default the verdict's guard band [1/(1 + t/2), 1 + t/2] */
+  readonly bounds?: readonly [number, number]
   /** Overrides for model A / model B (threads that differ make the verdict `incomparable`). */
   readonly a?: CompareSideOptions
   readonly b?: CompareSideOptions
@@ -269,6 +277,10 @@ export interface LatencyComparison {
   /** The slowdown that must be caught, as a fraction. */
   readonly threshold: number
   readonly rounds: number
+  /** Wall time of the comparison, ms (sessions, warm-up, rounds, bootstrap). */
+  readonly elapsedMs?: number
+  /** Adaptive sampling only: the interval cleared the bounds, or the time cap stopped it. */
+  readonly stoppedBy?: 'decided' | 'time-cap'
   /** How the verdict was reached, in words. */
   readonly method: string
   readonly a: ComparedSide

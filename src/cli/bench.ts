@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { benchModel, compareLatency, type BenchOptions, type BenchProgress, type CompareOptions, type EngineName } from '../bench/index.js'
+import { benchModel, compareLatency, type BenchOptions, type BenchProgress, type CompareOptions, type EngineName, type LatencyComparison } from '../bench/index.js'
 import { renderBenchText, renderComparisonText, renderProgress } from '../bench/render-text.js'
 import { ModelgateError } from '../errors.js'
 import { createModelHandle, type ModelHandle } from '../model/index.js'
@@ -30,6 +30,8 @@ Measured latency, throughput, memory and energy of a model in onnxruntime (node 
   --warmup N              untimed warm-up runs (default 10)
   --vs OTHER.onnx         compare: the first model is A, OTHER is B (interleaved A B B A …)
   --threshold PCT         the slowdown a comparison must catch, in percent (default 10)
+  --max-time MS           compare adaptively: add interleaved rounds until the verdict is decided or MS have passed
+  --no-fail-on-slower     exit 0 even when OTHER is slower (default: exit 1 when the verdict is \`slower\`)
   --timeout MS            kill the measuring process after MS (default 120000)
   --no-isolate            measure in this process (default: in a child process)
   --json                  print one JSON document
@@ -93,7 +95,7 @@ function progressLine(io: CliIo): { readonly report: (p: BenchProgress) => void;
   }
 }
 
-/** Runs the command; returns the exit code (1 when an isolated run crashed or timed out). */
+/** Runs the command; returns the exit code (1 when an isolated run crashed or timed out, or `--vs` found the other model slower). */
 export async function benchCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
@@ -112,6 +114,8 @@ export async function benchCommand(args: readonly string[], io: CliIo): Promise<
       warmup: { type: 'string' },
       vs: { type: 'string' },
       threshold: { type: 'string' },
+      'max-time': { type: 'string' },
+      'fail-on-slower': { type: 'boolean', default: true },
       timeout: { type: 'string' },
       isolate: { type: 'boolean', default: true },
       json: { type: 'boolean' },
@@ -148,12 +152,15 @@ export async function benchCommand(args: readonly string[], io: CliIo): Promise<
         ...(batch?.[0] === undefined ? {} : { batch: batch[0] }),
         ...(values.time === undefined ? {} : { time: parseCount('time', values.time, 1000) }),
         ...(threshold === undefined ? {} : { threshold }),
+        ...(values['max-time'] === undefined ? {} : { maxTime: parseCount('max-time', values['max-time'], 15_000) }),
         onProgress: progress.report,
       }
       const comparison = await compareLatency(handleOf(model, display), handleOf(resolve(io.cwd, values.vs), values.vs), options)
       progress.clear()
       io.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparisonText(comparison))
-      return 0
+      const code = comparisonExitCode(comparison, values['fail-on-slower'])
+      if (code !== 0) io.stderr.write(`modelgate: ${values.vs} is slower than ${display} beyond the ${Number((comparison.threshold * 100).toPrecision(4))} % threshold (ratio ${comparison.ratio.toFixed(4)}, 95 % CI ${comparison.ci[0].toFixed(4)}–${comparison.ci[1].toFixed(4)}).\n`)
+      return code
     }
     const options: BenchOptions = {
       ...common,
@@ -173,6 +180,14 @@ export async function benchCommand(args: readonly string[], io: CliIo): Promise<
   } finally {
     progress.clear()
   }
+}
+
+/**
+ * The exit code of `bench a --vs b`: 1 when b is confidently slower beyond the threshold (verdict `slower`) and
+ * the caller fails on that (the default), else 0.
+ */
+export function comparisonExitCode(comparison: Pick<LatencyComparison, 'verdict'>, failOnSlower: boolean): number {
+  return failOnSlower && comparison.verdict === 'slower' ? 1 : 0
 }
 
 /** A model handle whose display name is the path as typed. */

@@ -3,7 +3,7 @@
  * tolerance and the verdict, then how to accept the change. Pure.
  */
 import { ERROR_FIXES } from '../errors.js'
-import type { BaselineEntry, EntryMetricVerdict, UpdateMode } from '../baseline/index.js'
+import type { BaselineEntry, EntryMetricVerdict, LatencyPairing, UpdateMode } from '../baseline/index.js'
 import { renderColumns } from '../report/format.js'
 import type { Tolerance } from '../report/types.js'
 import type { Figure } from './figures.js'
@@ -19,6 +19,8 @@ export interface MessageRow {
   readonly deltaPct: number | null
   readonly note?: string | undefined
   readonly statistics?: Readonly<Record<string, number | string | null>> | undefined
+  /** Measured metrics: paired, same-model or unpaired. */
+  readonly pairing?: LatencyPairing | undefined
 }
 
 /** What the message is about. */
@@ -71,7 +73,7 @@ export function renderBaselineMessage(input: BaselineMessageInput): string {
       formatFigure(r.figure.value, r.figure.unit),
       formatDeltaPct(r.deltaPct),
       formatTolerance(r.tolerance, r.figure),
-      failing.includes(r) && r.verdict === 'new' ? 'MISSING' : VERDICT_WORDS[r.verdict],
+      failing.includes(r) && r.verdict === 'new' ? 'MISSING' : r.pairing === 'same-model' && r.verdict === 'pass' ? 'unchanged (same model)' : r.pairing === undefined ? VERDICT_WORDS[r.verdict] : `${VERDICT_WORDS[r.verdict]} (${r.pairing})`,
     ]),
   )
   const notes = rows.filter((r) => r.note !== undefined && r.verdict !== 'pass').map((r) => `  ${r.metric}: ${r.note}`)

@@ -13,11 +13,13 @@ import {
 import { isModelgateError, ModelgateError } from '../errors.js'
 import type { MetricResult, Tolerance, VerdictKind } from '../report/types.js'
 import { gateContext, type GateContext } from './context.js'
-import { currentFigures, modelSha256, quantizedSizeNote, type Figure } from './figures.js'
+import { currentFigures, modelIdentity, quantizedSizeNote, type Figure } from './figures.js'
+import { evidenceFor, pairWithBaseline, PAIRED_METRICS, recordSessions, type PairingOutcome } from './latency-evidence.js'
 import { guardAsync } from './guard.js'
 import type { MeasureOptions } from './measured.js'
 import { recordsOf, type GateRecords, type RecordingTask } from './record.js'
 import { describe, hint, modelLabel, receivedModel, type MatcherOutcome } from './shared.js'
+import type { ModelHandle } from '../model/index.js'
 import { renderBaselineMessage, type MessageRow } from './baseline-message.js'
 
 /** Options of `toMatchBaseline`. */
@@ -33,6 +35,11 @@ export interface MatchBaselineOptions {
   readonly bench?: MeasureOptions
   /** The entry's model name in the key. @default the handle's name, else the path relative to the root */
   readonly name?: string
+  /**
+   * A file holding the baseline's model bytes, for the paired latency run when git cannot give them (checked
+   * against the entry's SHA-256). @default found in git or the LFS object store
+   */
+  readonly baselineModel?: string
 }
 
 interface TestTask extends RecordingTask {
@@ -119,18 +126,26 @@ function toMatchBaseline(this: MatcherState, received: unknown, options: MatchBa
       brokenNote = `${error.message.split('. ')[0]}: rewritten from this run`
     }
     const previous = committed?.entries[key]
-    const figures = await currentFigures(model, metrics, label, context, task, options.bench ?? {})
+    const bench = options.bench ?? {}
+    const pairing = await pairIfChanged(model, metrics, previous, context, options)
+    const figures = await currentFigures(model, metrics, label, context, task, bench, pairing?.comparison)
     const current = currentEntry(model, context, figures, (metric) => toleranceFor(metric, options, context, previous?.metrics[metric]))
     const verdicts: Record<string, EntryMetricVerdict> = {}
     const rows: MessageRow[] = []
     for (const [metric, figure] of figures) {
       const base = previous?.metrics[metric]
       const tolerance = current.metrics[metric]!.tolerance
-      const comparison = base === undefined ? undefined : compareFigure(metric, base, figure, { kind: figure.kind === 'measured' ? 'measured' : 'exact', tolerance, calibrated: context.calibrated })
+      const measured = figure.kind === 'measured'
+      const evidence = measured && previous !== undefined ? evidenceFor(metric, previous, current, pairing) : undefined
+      const comparison = base === undefined ? undefined : compareFigure(metric, base, figure, { kind: measured ? 'measured' : 'exact', tolerance, calibrated: context.calibrated, ...(evidence === undefined ? {} : { evidence }) })
       verdicts[metric] = comparison?.verdict ?? 'new'
-      rows.push({ metric, figure, tolerance, baseline: base?.value ?? null, verdict: comparison?.verdict ?? 'new', deltaPct: comparison?.deltaPct ?? null, note: joinNotes(comparison?.note, quantizedSizeNote(model, metric)), statistics: comparison?.statistics })
+      rows.push({ metric, figure, tolerance, baseline: base?.value ?? null, verdict: comparison?.verdict ?? 'new', deltaPct: comparison?.deltaPct ?? null, note: joinNotes(comparison?.note, quantizedSizeNote(model, metric)), statistics: comparison?.statistics, pairing: comparison?.pairing })
     }
     const next = nextEntry(previous, current, verdicts, context.update)
+    if (next !== null) {
+      const firstValues = new Map([...figures].filter(([, f]) => f.kind === 'measured').map(([m, f]) => [m, Number(f.value)]))
+      await recordSessions(model, next, current, firstValues, context, bench)
+    }
     const records = recordsOf(task)
     records.baselines.push({ file, key, next })
     const failing = context.update === 'all' ? [] : rows.filter((r) => r.verdict === 'regression' || (r.verdict === 'new' && context.update === 'none'))
@@ -162,7 +177,7 @@ function currentEntry(model: { readonly path: string; readonly options: { readon
   for (const [name, dims] of Object.entries(model.options.shapes ?? {})) shapes[name] = [...dims]
   return {
     model: projectPath(context.root, model.path),
-    sha256: modelSha256(model.path),
+    ...modelIdentity(model.path),
     costModelVersion: COST_MODEL_VERSION,
     shapes,
     dims: { ...(model.options.dims ?? {}) },
@@ -187,8 +202,23 @@ function resultRow(model: string, row: MessageRow, context: GateContext, written
     verdict,
     ...(row.figure.conditions !== undefined ? { conditions: row.figure.conditions } : {}),
     ...(row.statistics !== undefined ? { statistics: row.statistics } : {}),
+    ...(row.pairing !== undefined ? { pairing: row.pairing } : {}),
     ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
   }
+}
+
+/**
+ * The paired run against the baseline's bytes, when the model changed and a median-based measured metric
+ * (latency.p50, throughput) has a committed figure; undefined when none is needed.
+ */
+async function pairIfChanged(model: ModelHandle, metrics: readonly string[], previous: BaselineEntry | undefined, context: GateContext, options: MatchBaselineOptions): Promise<PairingOutcome | undefined> {
+  if (previous === undefined) return undefined
+  const committedMeasured = metrics.filter((m) => isMetricName(m) && METRICS[m].kind === 'measured' && previous.metrics[m] !== undefined)
+  if (committedMeasured.length === 0 || modelIdentity(model.path).sha256 === previous.sha256) return undefined
+  const paired = committedMeasured.find((m) => PAIRED_METRICS.includes(m))
+  if (paired === undefined) return { reason: 'the paired run compares medians; percentiles beyond p50 are judged against the recorded figure' }
+  const tolerance = toleranceFor(paired, options, context, previous.metrics[paired])
+  return pairWithBaseline(model, previous, context, options.bench ?? {}, tolerance.relative ?? 0.1, options.baselineModel)
 }
 
 /** The baseline matcher, for `expect.extend`. */

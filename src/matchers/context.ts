@@ -8,7 +8,7 @@ import type { UpdateMode } from '../baseline/index.js'
 import { envWantsUpdate, PROVIDE_KEY, type GateContext } from './gate-context.js'
 
 export { envWantsUpdate, PROVIDE_KEY } from './gate-context.js'
-export type { GateBenchOptions, GateContext } from './gate-context.js'
+export type { GateBenchOptions, GateContext, GateLatencyOptions } from './gate-context.js'
 
 /** The context in a worker. */
 export function gateContext(): GateContext {

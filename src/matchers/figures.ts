@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
-import { isMetricName, METRICS, projectPath, type BaselineStatistics, type CurrentFigure, type MetricKind } from '../baseline/index.js'
-import type { BenchCompleted } from '../bench/index.js'
+import { gitBlobId, isMetricName, METRICS, projectPath, type BaselineStatistics, type CurrentFigure, type MetricKind } from '../baseline/index.js'
+import type { BenchCompleted, LatencyComparison } from '../bench/index.js'
 import { isQuantized } from '../analysis/index.js'
 import { ModelgateError } from '../errors.js'
 import { formatExact } from '../report/format.js'
@@ -25,9 +25,10 @@ export interface Figure extends CurrentFigure {
  * @param metrics metric keys (built-in, or recorded earlier in the test)
  * @param label how messages name the model
  */
-export async function currentFigures(model: ModelHandle, metrics: readonly string[], label: string, context: GateContext, task: RecordingTask, bench: MeasureOptions): Promise<Map<string, Figure>> {
+export async function currentFigures(model: ModelHandle, metrics: readonly string[], label: string, context: GateContext, task: RecordingTask, bench: MeasureOptions, paired?: LatencyComparison): Promise<Map<string, Figure>> {
   const out = new Map<string, Figure>()
-  let run: BenchCompleted | undefined
+  // A paired run's current side is this run's measurement: its rounds are latency samples like any other.
+  let run: MeasuredRun | undefined = paired === undefined ? undefined : { latencyMs: paired.b.latencyMs, throughput: paired.b.throughput, conditions: paired.b.conditions }
   for (const metric of metrics) {
     const spec = isMetricName(metric) ? METRICS[metric] : undefined
     if (spec?.kind === 'exact') {
@@ -48,7 +49,10 @@ export async function currentFigures(model: ModelHandle, metrics: readonly strin
   return out
 }
 
-function statistics(run: BenchCompleted): BaselineStatistics {
+/** The part of a measurement the figures use. */
+type MeasuredRun = Pick<BenchCompleted, 'latencyMs' | 'throughput' | 'conditions'> & { readonly calibration?: BenchCompleted['calibration'] }
+
+function statistics(run: MeasuredRun): BaselineStatistics {
   const l = run.latencyMs
   const stats: BaselineStatistics = {
     samples: l.samples, mean: round(l.mean), p50: round(l.p50), p90: round(l.p90), p95: round(l.p95), p99: round(l.p99),
@@ -76,14 +80,20 @@ function round(v: number): number {
   return Number(v.toPrecision(4))
 }
 
-const hashes = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly sha256: string }>()
+const hashes = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly sha256: string; readonly gitBlob: string }>()
+
+/** SHA-256 and git blob id of a model file (cached while the file is unchanged). */
+export function modelIdentity(path: string): { readonly sha256: string; readonly gitBlob: string } {
+  const st = statSync(path)
+  const cached = hashes.get(path)
+  if (cached !== undefined && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return { sha256: cached.sha256, gitBlob: cached.gitBlob }
+  const bytes = readFileSync(path)
+  const entry = { mtimeMs: st.mtimeMs, size: st.size, sha256: createHash('sha256').update(bytes).digest('hex'), gitBlob: gitBlobId(bytes) }
+  hashes.set(path, entry)
+  return { sha256: entry.sha256, gitBlob: entry.gitBlob }
+}
 
 /** SHA-256 of a model file (cached while the file is unchanged). */
 export function modelSha256(path: string): string {
-  const st = statSync(path)
-  const cached = hashes.get(path)
-  if (cached !== undefined && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.sha256
-  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex')
-  hashes.set(path, { mtimeMs: st.mtimeMs, size: st.size, sha256 })
-  return sha256
+  return modelIdentity(path).sha256
 }

@@ -13,6 +13,16 @@ export const PROVIDE_KEY = 'modelgate'
 /** Runner options the plugin may set for every measured matcher (JSON-serialisable ones only). */
 export type GateBenchOptions = Omit<BenchOptions, 'onProgress' | 'inputs' | 'shapes' | 'dims' | 'batch'>
 
+/** How measured verdicts get their evidence (see the README: how latency verdicts are made). */
+export interface GateLatencyOptions {
+  /** Wall-time cap of a paired run against the baseline's bytes, ms per model. @default 15000 */
+  readonly maxTime?: number
+  /** Independent sessions (child processes) measured, besides the test's own, when a measured metric is written. @default 4 */
+  readonly sessions?: number
+  /** A git ref holding the baseline's model (e.g. `origin/main`), when its blob is not otherwise in the clone. Env: MODELGATE_BASELINE_REF. */
+  readonly baselineRef?: string
+}
+
 /** The gate's options as the workers see them (resolved, JSON-serialisable). */
 export interface GateContext {
   /** Project root (absolute): model paths in baselines are relative to it. */
@@ -28,6 +38,8 @@ export interface GateContext {
   readonly metrics: readonly string[]
   /** Defaults for the runner in measured matchers. */
   readonly bench: GateBenchOptions
+  /** Paired runs and recorded sessions of measured metrics. @default { maxTime: 15000, sessions: 4 } */
+  readonly latency?: GateLatencyOptions
 }
 
 declare module 'vitest' {

@@ -5,7 +5,7 @@
  */
 import { codeSpan, escapeMarkdownText } from './escape.js'
 import type { GateReport, MetricResult } from './types.js'
-import { VERDICT_STYLES, changedResults, describeConditions, formatDelta, formatLimit, formatPair, metricLabel, sortResults, summarizeVerdicts } from './values.js'
+import { VERDICT_STYLES, changedResults, describeConditions, formatDelta, formatLimit, formatPair, metricLabel, sortResults, summarizeVerdicts, verdictLabel } from './values.js'
 
 /** The hidden marker that starts every rendering; `modelgate comment` finds its sticky comment by it. */
 export const COMMENT_MARKER = '<!-- modelgate:report v1 -->'
@@ -74,7 +74,7 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
 function renderRow(r: MetricResult): string {
   const [baseline, current] = formatPair(r)
   const style = VERDICT_STYLES[r.verdict]
-  const cells = [`${style.emoji} ${style.label}`, codeSpan(r.model, { inTable: true }), escapeMarkdownText(metricLabel(r.metric)), baseline, current, formatDelta(r.deltaPct), formatLimit(r)]
+  const cells = [`${style.emoji} ${verdictLabel(r)}`, codeSpan(r.model, { inTable: true }), escapeMarkdownText(metricLabel(r.metric)), baseline, current, formatDelta(r.deltaPct), formatLimit(r)]
   return `| ${cells.join(' | ')} |\n`
 }
 

@@ -5,7 +5,7 @@
 import picocolors from 'picocolors'
 import { escapeTerminal } from './escape.js'
 import type { GateReport, VerdictKind } from './types.js'
-import { VERDICT_STYLES, describeConditions, formatDelta, formatLimit, formatPair, metricLabel, sortResults, summarizeVerdicts } from './values.js'
+import { VERDICT_STYLES, describeConditions, formatDelta, formatLimit, formatPair, metricLabel, sortResults, summarizeVerdicts, verdictLabel } from './values.js'
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {
@@ -45,7 +45,7 @@ export function renderTerminal(report: GateReport, options: TerminalOptions): st
     const [baseline, current] = formatPair(r)
     const model = r.model === previousModel ? '' : escapeTerminal(r.model)
     previousModel = r.model
-    return { kind: r.verdict, cells: [model, escapeTerminal(metricLabel(r.metric)), baseline, current, formatDelta(r.deltaPct), formatLimit(r), VERDICT_STYLES[r.verdict].label] }
+    return { kind: r.verdict, cells: [model, escapeTerminal(metricLabel(r.metric)), baseline, current, formatDelta(r.deltaPct), formatLimit(r), verdictLabel(r)] }
   })
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)))
   const right = new Set([2, 3, 4])

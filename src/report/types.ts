@@ -67,6 +67,13 @@ export interface MetricResult {
   readonly conditions?: MeasurementConditions
   /** Statistics behind a measured verdict (ratio of medians and its confidence interval, samples …). */
   readonly statistics?: Readonly<Record<string, number | string | null>>
+  /**
+   * Measured metrics against a baseline: how the verdict was reached. `same-model` (the SHA-256 and the
+   * conditions equal the baseline's: no verdict, the figure is shown), `paired` (the baseline's bytes run
+   * interleaved with the model in this job) or `unpaired` (the old bytes could not be had: judged against the
+   * recorded figure and its between-run spread).
+   */
+  readonly pairing?: 'paired' | 'same-model' | 'unpaired'
   /** A short human explanation (why inconclusive / incomparable …). */
   readonly note?: string
   /** The test that produced it: file relative to the root, full name, line. */

@@ -19,6 +19,15 @@ export const VERDICT_STYLES: Readonly<Record<VerdictKind, { readonly emoji: stri
   'within-budget': { emoji: '✅', label: 'within budget', plural: 'within budget', rank: 9, changed: false, failing: false },
 }
 
+/**
+ * A result's verdict label, with how a measured verdict was reached: `unchanged (same model)`,
+ * `regression (paired)`, `inconclusive (unpaired)` …
+ */
+export function verdictLabel(result: MetricResult): string {
+  const label = VERDICT_STYLES[result.verdict].label
+  return result.pairing === undefined ? label : `${label} (${result.pairing === 'same-model' ? 'same model' : result.pairing})`
+}
+
 /** Verdict counts in headline order, zero counts left out: `[['regression', 2], ['pass', 14]]`. */
 export function countVerdicts(results: readonly MetricResult[]): [VerdictKind, number][] {
   const counts = new Map<VerdictKind, number>()

@@ -3,7 +3,7 @@
  */
 import { resolve } from 'node:path'
 import type { MetricName, UpdateMode } from '../baseline/index.js'
-import { envWantsUpdate, type GateBenchOptions, type GateContext } from '../matchers/gate-context.js'
+import { envWantsUpdate, type GateBenchOptions, type GateContext, type GateLatencyOptions } from '../matchers/gate-context.js'
 import type { Tolerance } from '../report/types.js'
 import { ModelgateError } from '../errors.js'
 
@@ -25,6 +25,12 @@ export interface ModelgateOptions {
   readonly calibrated?: boolean
   /** Runner defaults for measured matchers (time, iterations, threads, isolate …). @default the runner's */
   readonly bench?: GateBenchOptions
+  /**
+   * Measured verdicts: the wall-time cap of a paired run against the baseline's bytes (ms per model), the
+   * independent sessions recorded when a measured metric is written, and a git ref holding the baseline's model.
+   * @default { maxTime: 15000, sessions: 4 }
+   */
+  readonly latency?: GateLatencyOptions
   /** Folder for `modelgate-report.json` / `.md`, relative to the root; `false` writes and prints no report. @default the root */
   readonly reportDir?: string | false
 }
@@ -70,7 +76,15 @@ export function resolveGateContext(options: ModelgateOptions, root: string, upda
     const bad = typeof t !== 'object' || t === null || Object.entries(t).some(([k, v]) => (k !== 'relative' && k !== 'absolute') || typeof v !== 'number' || !(v >= 0))
     if (bad) throw new ModelgateError('E_GATE_OPTION', `modelgate(): tolerance.${metric} must be { relative?: number ≥ 0, absolute?: number ≥ 0 }, got ${JSON.stringify(t)}.`, { value: t })
   }
+  const latency = options.latency
+  if (latency !== undefined) {
+    const bad = (v: unknown, integer: boolean, min: number): boolean => v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v)))
+    if (typeof latency !== 'object' || latency === null || bad(latency.maxTime, false, 1) || bad(latency.sessions, true, 0) || (latency.baselineRef !== undefined && (typeof latency.baselineRef !== 'string' || latency.baselineRef === ''))) {
+      throw new ModelgateError('E_GATE_OPTION', `modelgate(): latency must be { maxTime?: ms ≥ 1, sessions?: integer ≥ 0, baselineRef?: a git ref }, got ${JSON.stringify(latency)}.`, { value: latency })
+    }
+  }
   return {
+    ...(latency === undefined ? {} : { latency: { ...latency } }),
     root,
     baselineDir: resolve(root, options.baselineDir ?? 'baselines'),
     update,

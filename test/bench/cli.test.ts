@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BenchCompleted, LatencyComparison } from '../../src/bench/index.js'
+import { comparisonExitCode } from '../../src/cli/bench.js'
 import { runCli } from '../../src/cli/run.js'
 import { writeHangingModel, writeMatMulChain } from './models.js'
 
@@ -48,12 +49,22 @@ describe('modelgate bench', () => {
   })
 
   it('--vs --json prints one comparison document', async () => {
-    const r = await cli(['bench', 'a.onnx', '--vs', 'b.onnx', '--time', '60', '--warmup', '2', '--threshold', '15', '--no-isolate', '--json'], dir)
+    const r = await cli(['bench', 'a.onnx', '--vs', 'b.onnx', '--time', '60', '--warmup', '2', '--threshold', '15', '--no-isolate', '--json', '--no-fail-on-slower'], dir)
     expect([r.code, r.stderr]).toEqual([0, ''])
     const doc = JSON.parse(r.stdout) as LatencyComparison
     expect(['faster', 'slower', 'no-detectable-difference']).toContain(doc.verdict)
     expect(doc).toMatchObject({ threshold: 0.15, a: { model: 'a.onnx' }, b: { model: 'b.onnx' }, conditions: { isolated: false } })
     expect(doc.ci).toHaveLength(2)
+  })
+
+  it('--vs exits 1 exactly when the verdict it prints is `slower`, saying why on stderr', async () => {
+    const r = await cli(['bench', 'a.onnx', '--vs', 'b.onnx', '--time', '60', '--warmup', '2', '--no-isolate', '--json'], dir)
+    const doc = JSON.parse(r.stdout) as LatencyComparison
+    expect(r.code).toBe(doc.verdict === 'slower' ? 1 : 0)
+    if (doc.verdict === 'slower') expect(r.stderr).toMatch(/^modelgate: b\.onnx is slower than a\.onnx beyond the 10 % threshold \(ratio \d\.\d{4}, 95 % CI \d\.\d{4}–\d\.\d{4}\)\.\n$/)
+    expect(comparisonExitCode({ verdict: 'slower' }, true)).toBe(1)
+    for (const verdict of ['faster', 'no-detectable-difference', 'incomparable'] as const) expect(comparisonExitCode({ verdict }, true)).toBe(0)
+    expect(comparisonExitCode({ verdict: 'slower' }, false)).toBe(0)
   })
 
   it('prints a readable summary without --json', async () => {

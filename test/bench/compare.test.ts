@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { autoRounds } from '../../src/bench/compare.js'
+import { autoRounds, intervalClear } from '../../src/bench/compare.js'
 import { compareLatency } from '../../src/bench/index.js'
 import { writeMatMulChain } from './models.js'
 
@@ -54,7 +54,37 @@ describe('compareLatency', () => {
     expect(c.a.conditions.measure).toEqual({ timeMs: 60, minIterations: 6 })
   })
 
+  it('adaptive sampling adds chunks of rounds until the interval clears the bounds or the time cap passes', async () => {
+    // A narrow band around 1: whether an interval clears it depends on the machine, so the test checks that the
+    // state agrees with the interval, and that rounds come in whole chunks of 4.
+    const bounds = [0.9999, 1.0001] as const
+    for (const maxTime of [1, 600]) {
+      const c = await compareLatency(base, base, { ...QUICK, maxTime, bounds })
+      expect(['decided', 'time-cap']).toContain(c.stoppedBy)
+      expect(c.stoppedBy === 'decided').toBe(intervalClear(c.ci, bounds))
+      expect(c.rounds % 4).toBe(0)
+      // A 1 ms cap is passed by the first chunk.
+      if (maxTime === 1) expect(c.rounds).toBe(4)
+      expect(c.elapsedMs).toBeGreaterThan(0)
+      expect(c.method).toMatch(new RegExp(`adaptive: chunks of 4 rounds until the CI is clear of 0\\.9999 and 1\\.0001 or ${maxTime} ms have passed$`))
+    }
+    // Bounds far from any plausible ratio: the first chunk's interval lies between them, so sampling stops at once.
+    const decided = await compareLatency(base, base, { ...QUICK, maxTime: 60_000, bounds: [0.01, 100] })
+    expect(decided).toMatchObject({ stoppedBy: 'decided', rounds: 4 })
+    // Without maxTime: one fixed chunk, no stoppedBy.
+    expect((await compareLatency(base, base, QUICK)).stoppedBy).toBeUndefined()
+  })
+
+  it('an interval is clear when no bound lies inside it', () => {
+    expect(intervalClear([1.06, 1.2], [1 / 1.05, 1.05])).toBe(true)
+    expect(intervalClear([0.97, 1.03], [1 / 1.05, 1.05])).toBe(true)
+    expect(intervalClear([1.02, 1.08], [1 / 1.05, 1.05])).toBe(false)
+    expect(intervalClear([0.9, 1.1], [1 / 1.05, 1.05])).toBe(false)
+  })
+
   it('refuses bad options with E_BENCH_OPTION', async () => {
+    await expect(compareLatency(base, base, { ...QUICK, maxTime: 1000, bounds: [1.1, 0.9] })).rejects.toMatchObject({ code: 'E_BENCH_OPTION' })
+    await expect(compareLatency(base, base, { ...QUICK, maxTime: -1 })).rejects.toMatchObject({ code: 'E_BENCH_OPTION' })
     await expect(compareLatency(base, base, { ...QUICK, rounds: 0 })).rejects.toMatchObject({ code: 'E_BENCH_OPTION' })
     await expect(compareLatency(base, base, { ...QUICK, threshold: -0.1 })).rejects.toMatchObject({ code: 'E_BENCH_OPTION' })
   })

@@ -74,3 +74,32 @@ export function writeIdentityModel(dir: string): string {
   g.writeTo(path)
   return path
 }
+
+/** A chain of 3×3 convolutions (C → C, padding 1) + Relu on a [1, C, size, size] input. */
+export interface ConvChainSpec {
+  readonly channels: number
+  readonly size: number
+  readonly layers: number
+  /** Seed of the weights: another seed gives other weights with the same compute. @default 'conv' */
+  readonly seed?: string
+}
+
+/**
+ * Writes `x [1, C, S, S] → (Conv 3×3 C→C pad 1 → Relu) × layers → y`: MACs = layers · C² · 9 · S², so the
+ * compute grows exactly with the layer count. Weights are seeded uniform in ±√(6/(9C)).
+ * @returns the model's bytes
+ */
+export function convChainBytes(spec: ConvChainSpec): Uint8Array {
+  const g = new ModelBuilder()
+  const c = spec.channels
+  const a = Math.sqrt(6 / (9 * c))
+  g.input('x', 'float32', [1, c, spec.size, spec.size])
+  let h = 'x'
+  for (let i = 0; i < spec.layers; i++) {
+    const w = g.initializer(`w${i}`, 'float32', [c, c, 3, 3], { fill: 'uniform', lo: -a, hi: a, seed: `${spec.seed ?? 'conv'}${i}` })
+    h = g.op('Relu', [g.op('Conv', [h, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })])
+  }
+  g.node('Identity', [h], ['y'])
+  g.output('y', 'float32', [1, c, spec.size, spec.size])
+  return g.toBytes()
+}

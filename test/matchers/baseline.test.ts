@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { serializeBaseline, type BaselineEntry, type BaselineFile } from '../../src/baseline/index.js'
+import { gitBlobId, serializeBaseline, type BaselineEntry, type BaselineFile } from '../../src/baseline/index.js'
 import type { GateContext } from '../../src/matchers/context.js'
 import { fakeTask, matcherState, plain, type Outcome } from './state.js'
 
@@ -183,6 +183,56 @@ describe('toMatchBaseline keys', () => {
 })
 
 /** The conv fixture with twice the output channels, written next to the baselines. */
+describe('latency rows: same model, paired, unpaired (real runner, verdicts not asserted where they depend on timing)', () => {
+  const quick = { latency: { sessions: 1, maxTime: 1500 }, bench: { time: 40, warmupIterations: 2 } } satisfies Partial<GateContext>
+  const options = { metrics: ['latency.p50'] }
+
+  it('writes the git blob id and the sessions\' values, the figure being their geometric mean', async () => {
+    setContext('new', quick)
+    const { records } = await check(options)
+    const entry = records.baselines[0]!.next!
+    expect(entry.gitBlob).toBe(gitBlobId(readFileSync(CONV)))
+    const metric = entry.metrics['latency.p50']!
+    const sessions = metric.statistics!.sessions!
+    // The test's own measurement plus `sessions: 1` child process.
+    expect(sessions).toHaveLength(2)
+    expect(metric.value).toBe(Number(Math.sqrt(sessions[0] * sessions[1]).toPrecision(4)))
+  })
+
+  it('the same bytes under the same conditions pass as "unchanged (same model)", never a latency verdict', async () => {
+    setContext('new', quick)
+    commit({ 'conv is gated › fixtures/conv/model.onnx': (await check(options)).records.baselines[0]!.next! })
+    setContext('none', quick)
+    const { outcome, records } = await check(options)
+    expect(outcome.pass).toBe(true)
+    expect(records.results[0]).toMatchObject({ metric: 'latency.p50', verdict: 'pass', pairing: 'same-model' })
+    expect(records.results[0]!.note).toMatch(/^unchanged \(same model\): the SHA-256 and the measurement conditions equal the baseline's/)
+  })
+
+  it('a changed model is paired with the baseline\'s bytes (here named by baselineModel)', async () => {
+    setContext('new', quick)
+    commit({ 'conv is gated › fixtures/conv/model.onnx': (await check(options)).records.baselines[0]!.next! })
+    setContext('none', quick)
+    const { records } = await check({ ...options, baselineModel: CONV }, await heavier())
+    const row = records.results[0]!
+    expect(row).toMatchObject({ metric: 'latency.p50', pairing: 'paired' })
+    expect(['pass', 'regression', 'improvement', 'inconclusive']).toContain(row.verdict)
+    expect(row.note).toMatch(/^paired with the baseline's bytes \(baselineModel fixtures\/conv\/model\.onnx\) in \d+ interleaved rounds/)
+    expect(['decided', 'time-cap']).toContain(row.statistics?.stoppedBy)
+  })
+
+  it('a changed model whose old bytes cannot be found is unpaired, and says why', async () => {
+    setContext('new', quick)
+    const entry = (await check(options)).records.baselines[0]!.next!
+    commit({ 'conv is gated › fixtures/conv/model.onnx': { ...entry, sha256: 'f'.repeat(64), gitBlob: 'e'.repeat(40) } })
+    setContext('none', quick)
+    const { records } = await check(options)
+    expect(records.results[0]).toMatchObject({ metric: 'latency.p50', pairing: 'unpaired' })
+    // Whether this checkout has a .git or not, the old bytes are nowhere: the note says so and how to fix it.
+    expect(records.results[0]!.note).toMatch(/^unpaired \(the baseline's model bytes were not found: .*; fetch enough history \(actions\/checkout with fetch-depth: 0; lfs: true for LFS models\), or name the old bytes with baselineModel or --baseline-ref\)/)
+  })
+})
+
 async function heavier(): Promise<string> {
   const { convModel } = await import('../e2e/harness.js')
   const path = join(DIR, 'wide.onnx')

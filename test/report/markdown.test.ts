@@ -3,6 +3,20 @@ import { COMMENT_MARKER, renderMarkdown } from '../../src/report/index.js'
 import { latency, report, result, staticFigures } from './sample-reports.js'
 
 describe('renderMarkdown', () => {
+  test('each latency row says whether it was paired, same-model or unpaired, in the markdown and the JSON', () => {
+    const results = [
+      latency('models/same.onnx', 6, 5.05, { verdict: 'pass', pairing: 'same-model' }),
+      latency('models/swapped.onnx', 6, 7.3, { verdict: 'regression', pairing: 'paired', note: 'paired with the baseline\'s bytes (git object 0123456789ab) in 400 interleaved rounds (6.2 s): ratio 1.21 (95 % CI 1.16–1.26, current/baseline), threshold 10 %: slower beyond the threshold' }),
+      latency('models/downloaded.onnx', 6, 7.3, { verdict: 'inconclusive', pairing: 'unpaired', note: 'unpaired (the baseline\'s model bytes are not in this shallow clone …)' }),
+    ]
+    const md = renderMarkdown(report(results))
+    expect(md).toContain('| ❌ regression (paired) | `models/swapped.onnx` | latency p50 | 6 ms | 7.3 ms | +21.7 % | +10 % |')
+    expect(md).toContain('| ⚠️ inconclusive (unpaired) | `models/downloaded.onnx` | latency p50 | 6 ms | 7.3 ms | +21.7 % | +10 % |')
+    expect(md).toContain('| ✅ unchanged (same model) | `models/same.onnx` | latency p50 | 6 ms | 5.05 ms | -15.8 % | +10 % |')
+    const json = JSON.parse(JSON.stringify(report(results))) as { results: { model: string; pairing?: string }[] }
+    expect(json.results.map((r) => [r.model, r.pairing])).toEqual([['models/same.onnx', 'same-model'], ['models/swapped.onnx', 'paired'], ['models/downloaded.onnx', 'unpaired']])
+  })
+
   test('a run where every metric passes says so in the headline and folds the table away', () => {
     expect(renderMarkdown(report([...staticFigures('models/resnet18.onnx'), latency('models/resnet18.onnx', 12.5, 12.7)]))).toMatchInlineSnapshot(`
       "<!-- modelgate:report v1 -->

@@ -20,11 +20,18 @@ describe('the plugin options', () => {
     expect(resolveGateContext({}, '/p', 'new')).toEqual({ root: '/p', baselineDir: '/p/baselines', update: 'new', tolerance: {}, calibrated: false, metrics: [], bench: {} })
   })
 
+  it('carry the latency options to the workers', () => {
+    expect(resolveGateContext({ latency: { maxTime: 8000, sessions: 2, baselineRef: 'origin/main' } }, '/p', 'none').latency).toEqual({ maxTime: 8000, sessions: 2, baselineRef: 'origin/main' })
+  })
+
   it.each([
     ['update', { update: 'sometimes' }],
     ['baselineDir', { baselineDir: '' }],
     ['tolerance', { tolerance: { params: { relative: -1 } } }],
     ['tolerance keys', { tolerance: { params: { percent: 5 } } }],
+    ['latency.maxTime', { latency: { maxTime: 0 } }],
+    ['latency.sessions', { latency: { sessions: 1.5 } }],
+    ['latency.baselineRef', { latency: { baselineRef: '' } }],
   ])('refuse a wrong %s with E_GATE_OPTION', (_, options) => {
     expect(() => resolveGateContext(options as never, '/p', 'new')).toThrow(expect.objectContaining({ code: 'E_GATE_OPTION' }))
   })
