@@ -57,8 +57,7 @@ export interface ConformanceData {
   readonly files: ReadonlyMap<string, Uint8Array>
 }
 
-/** Reads the data from a map of files (the unpacked archive, or the shared folder in pack-data.ts). */
-export function conformanceFromFiles(files: ReadonlyMap<string, Uint8Array>): ConformanceData {
+function conformanceFromFiles(files: ReadonlyMap<string, Uint8Array>): ConformanceData {
   const json = (path: string): unknown => {
     const bytes = files.get(path)
     if (bytes === undefined) throw new Error(`The conformance data has no ${path}.`)
@@ -71,7 +70,7 @@ export function conformanceFromFiles(files: ReadonlyMap<string, Uint8Array>): Co
   }
 }
 
-/** Loads the in-repository archive. */
+/** Loads the in-repository archive, into memory (nothing is unpacked to disk). */
 export function loadConformance(): ConformanceData {
   return conformanceFromFiles(readTarGz(readFileSync(CONFORMANCE_ARCHIVE)))
 }
