@@ -1,19 +1,20 @@
 /**
- * Runs modelgate's shape inference over the ONNX backend test models in ../shared/onnx-conformance and compares
- * every tensor with the dims onnxruntime produced (observed-shapes.json), or, for the tests onnxruntime did not
- * run, the graph outputs with the expected outputs (summary.json).
+ * Runs modelgate's shape inference over the ONNX backend test models packed in data/onnx-conformance.tar.gz (see
+ * data/README.md) and compares every tensor with the dims onnxruntime produced (observed-shapes.json), or, for
+ * the tests onnxruntime did not run, the graph outputs with the expected outputs (summary.json).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { isModelgateError } from '../../src/errors.js'
 import { inferModel } from '../../src/analysis/infer.js'
 import { MAX_VALUE_ELEMENTS } from '../../src/analysis/types.js'
 import { decodeTensorProto } from '../../src/onnx/decode.js'
 import { decodeElements } from '../../src/onnx/tensor-data.js'
 import { readOnnxModel } from '../../src/onnx/load.js'
+import { readTarGz } from './tar.js'
 
-/** Where the conformance data lives (a sibling of the repository, as in CI). */
-export const CONFORMANCE_ROOT = resolve(import.meta.dirname, '../../../shared/onnx-conformance')
+/** The in-repository archive of the conformance data (written by pack-data.ts). */
+export const CONFORMANCE_ARCHIVE = resolve(import.meta.dirname, 'data/onnx-conformance.tar.gz')
 
 interface Summary {
   readonly opTypes: readonly string[]
@@ -48,40 +49,65 @@ export interface TestOutcome {
   readonly unknownOps: readonly string[]
 }
 
-/** Loads the reference files. */
-export function loadConformance(): { summary: Record<string, Summary>; observed: Record<string, Record<string, number[]>> } {
+/** The reference files and every file of the test dirs, by path inside the data folder. */
+export interface ConformanceData {
+  readonly summary: Record<string, Summary>
+  readonly observed: Record<string, Record<string, number[]>>
+  /** e.g. 'node/test_abs/model.onnx', 'node/test_abs/test_data_set_0/input_0.pb'. */
+  readonly files: ReadonlyMap<string, Uint8Array>
+}
+
+function conformanceFromFiles(files: ReadonlyMap<string, Uint8Array>): ConformanceData {
+  const json = (path: string): unknown => {
+    const bytes = files.get(path)
+    if (bytes === undefined) throw new Error(`The conformance data has no ${path}.`)
+    return JSON.parse(new TextDecoder().decode(bytes))
+  }
   return {
-    summary: JSON.parse(readFileSync(join(CONFORMANCE_ROOT, 'summary.json'), 'utf8')) as Record<string, Summary>,
-    observed: JSON.parse(readFileSync(join(CONFORMANCE_ROOT, 'observed-shapes.json'), 'utf8')) as Record<string, Record<string, number[]>>,
+    summary: json('summary.json') as Record<string, Summary>,
+    observed: json('observed-shapes.json') as Record<string, Record<string, number[]>>,
+    files,
   }
 }
 
-function readInputValues(dir: string, names: readonly string[]): Record<string, readonly number[] | readonly string[]> {
+/** Loads the in-repository archive, into memory (nothing is unpacked to disk). */
+export function loadConformance(): ConformanceData {
+  return conformanceFromFiles(readTarGz(readFileSync(CONFORMANCE_ARCHIVE)))
+}
+
+/**
+ * The value an `input_N.pb` gives inference through `inputValues`, or undefined when it gives none (more than
+ * MAX_VALUE_ELEMENTS elements, a payload that is not inline, a SequenceProto/OptionalProto onnx-proto 8 cannot
+ * read). pack-data.ts keeps exactly the inputs for which this is defined.
+ */
+export function inputValueOf(bytes: Uint8Array): readonly number[] | readonly string[] | undefined {
+  try {
+    const t = decodeTensorProto(bytes)
+    const count = t.dims.reduce((a, b) => a * b, 1)
+    if (count > MAX_VALUE_ELEMENTS) return undefined
+    if (t.payload.kind === 'strings') return t.payload.values
+    if (t.payload.kind !== 'inline') return undefined
+    return decodeElements(t.payload.bytes, t.payload.encoding, t.dtype, count)
+  } catch {
+    return undefined
+  }
+}
+
+function readInputValues(data: ConformanceData, test: string, names: readonly string[]): Record<string, readonly number[] | readonly string[]> {
   const values: Record<string, readonly number[] | readonly string[]> = {}
   names.forEach((name, i) => {
-    const file = join(dir, 'test_data_set_0', `input_${i}.pb`)
-    if (!existsSync(file)) return
-    try {
-      const t = decodeTensorProto(readFileSync(file))
-      const count = t.dims.reduce((a, b) => a * b, 1)
-      if (count > MAX_VALUE_ELEMENTS) return
-      if (t.payload.kind === 'strings') {
-        values[name] = t.payload.values
-        return
-      }
-      if (t.payload.kind !== 'inline') return
-      const v = decodeElements(t.payload.bytes, t.payload.encoding, t.dtype, count)
-      if (v !== undefined) values[name] = v
-    } catch {
-      // SequenceProto / OptionalProto inputs: onnx-proto 8 cannot read them; the test runs without values
-    }
+    const bytes = data.files.get(`${test}/test_data_set_0/input_${i}.pb`)
+    const v = bytes === undefined ? undefined : inputValueOf(bytes)
+    if (v !== undefined) values[name] = v
   })
   return values
 }
 
 /** Runs one test dir. */
-export function runConformanceTest(test: string, summary: Summary, observed: Record<string, number[]> | undefined): TestOutcome {
-  const dir = join(CONFORMANCE_ROOT, test)
+export function runConformanceTest(data: ConformanceData, test: string): TestOutcome {
+  const summary = data.summary[test]
+  if (summary === undefined) throw new Error(`${test} is not in summary.json.`)
+  const observed = data.observed[test]
   const kind = observed ? 'observed' : 'expected-outputs'
   const reference: Record<string, readonly number[] | string> = {}
   if (observed) Object.assign(reference, observed)
@@ -89,7 +115,9 @@ export function runConformanceTest(test: string, summary: Summary, observed: Rec
   const referenceCount = Object.keys(reference).length
   let loaded
   try {
-    loaded = readOnnxModel(join(dir, 'model.onnx'))
+    const bytes = data.files.get(`${test}/model.onnx`)
+    if (bytes === undefined) throw new Error(`The conformance data has no ${test}/model.onnx.`)
+    loaded = readOnnxModel(bytes)
   } catch (error) {
     return failure(test, kind, referenceCount, error)
   }
@@ -102,7 +130,7 @@ export function runConformanceTest(test: string, summary: Summary, observed: Rec
       const dims = summary.inputDims?.[v.name]
       if (dims && v.type?.kind === 'tensor' && !initNames.has(v.name)) shapes[v.name] = [...dims]
     }
-    const result = inferModel(loaded.model, loaded.readPayload, { shapes, inputValues: readInputValues(dir, inputNames) })
+    const result = inferModel(loaded.model, loaded.readPayload, { shapes, inputValues: readInputValues(data, test, inputNames) })
     const producer = new Map<string, string>()
     // outputs of nodes no rule inferred carry the model's declared types: they prove nothing, so they never match
     const uninferred = new Set<string>()
@@ -143,11 +171,6 @@ function failure(test: string, kind: TestOutcome['kind'], compared: number, erro
 }
 
 /** Every test dir name, in order. */
-export function conformanceTests(): string[] {
-  return Object.keys(loadConformance().summary).sort()
-}
-
-/** True when the shared data is present (it is, on every machine of this project). */
-export function hasConformanceData(): boolean {
-  return existsSync(CONFORMANCE_ROOT) && readdirSync(CONFORMANCE_ROOT).includes('summary.json')
+export function conformanceTests(data: ConformanceData): string[] {
+  return Object.keys(data.summary).sort()
 }

@@ -4,15 +4,15 @@
  * Prints tensors matched / compared, per producing op type, and each mismatch with --verbose.
  */
 import { parseArgs } from 'node:util'
-import { loadConformance, runConformanceTest, type TestOutcome } from './conformance.js'
+import { conformanceTests, loadConformance, runConformanceTest, type TestOutcome } from './conformance.js'
 
 const { values } = parseArgs({ options: { grep: { type: 'string' }, verbose: { type: 'boolean' }, json: { type: 'boolean' } } })
-const { summary, observed } = loadConformance()
+const data = loadConformance()
 const re = values.grep ? new RegExp(values.grep) : undefined
 const outcomes: TestOutcome[] = []
-for (const test of Object.keys(summary).sort()) {
+for (const test of conformanceTests(data)) {
   if (re && !re.test(test)) continue
-  outcomes.push(runConformanceTest(test, summary[test]!, observed[test]))
+  outcomes.push(runConformanceTest(data, test))
 }
 const sum = (f: (o: TestOutcome) => number): number => outcomes.reduce((a, o) => a + f(o), 0)
 const observedOutcomes = outcomes.filter((o) => o.kind === 'observed')

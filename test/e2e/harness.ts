@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { ModelBuilder } from '../../fixtures/builder/index.js'
 import { modelgateNodeModules } from './package.js'
-import { REPO } from './paths.js'
+import { VITEST_DIR } from './paths.js'
 
-export { REPO } from './paths.js'
-const VITEST_BIN = join(REPO, 'node_modules', 'vitest', 'vitest.mjs')
+export { REPO, VITEST_DIR } from './paths.js'
+const VITEST_BIN = join(VITEST_DIR, 'vitest.mjs')
 
 /** A finished child process. */
 export interface RunResult {

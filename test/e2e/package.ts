@@ -1,15 +1,16 @@
 /**
  * A node_modules folder for fixture projects, holding modelgate as users install it: this repository's src/
  * transpiled to dist/ (TypeScript's transpileModule, no type check) with the package.json exports, next to links
- * to every other package of this repository's node_modules. Built once per source state and shared by the e2e
- * test files (the folder name is a hash of the sources; a finished build is renamed into place).
+ * to every other package of this repository's node_modules, and `vitest` linked to VITEST_DIR (paths.ts). Built
+ * once per source state and vitest and shared by the e2e test files (the folder name is a hash of the sources
+ * and the vitest folder; a finished build is renamed into place).
  */
 import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import ts from 'typescript'
-import { REPO } from './paths.js'
+import { REPO, VITEST_DIR } from './paths.js'
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = []
@@ -43,7 +44,7 @@ export function modelgateNodeModules(): string {
   const files = sourceFiles(src)
   const hash = createHash('sha256').update('esm-1')
   for (const f of files) hash.update(f).update(readFileSync(f))
-  hash.update(readFileSync(join(REPO, 'package.json')))
+  hash.update(readFileSync(join(REPO, 'package.json'))).update(VITEST_DIR).update(readFileSync(join(VITEST_DIR, 'package.json')))
   const store = join(tmpdir(), `modelgate-e2e-store-${hash.digest('hex').slice(0, 16)}`)
   const nodeModules = join(store, 'node_modules')
   if (existsSync(nodeModules)) return nodeModules
@@ -63,9 +64,10 @@ export function modelgateNodeModules(): string {
   }
   cpSync(join(REPO, 'package.json'), join(pkgDir, 'package.json'))
   for (const name of readdirSync(join(REPO, 'node_modules'))) {
-    if (name === 'modelgate' || name === '.bin' || name.startsWith('.')) continue
+    if (name === 'modelgate' || name === 'vitest' || name === '.bin' || name.startsWith('.')) continue
     symlinkSync(join(REPO, 'node_modules', name), join(staging, 'node_modules', name))
   }
+  symlinkSync(VITEST_DIR, join(staging, 'node_modules', 'vitest'))
   try {
     renameSync(staging, store)
   } catch {
