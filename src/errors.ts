@@ -12,6 +12,7 @@ export const ERROR_FIXES = {
   E_NOT_ONNX: 'Export the model to ONNX first (torch.onnx.export, tf2onnx, paddle2onnx); modelgate reads .onnx files only.',
   E_ONNX_DECODE: 'The file is not a complete ONNX ModelProto: re-export it or check that it was not truncated in transfer (git LFS pointer?).',
   E_ONNX_INVALID: 'Run onnx.checker.check_model on the file to see what the exporter wrote wrong.',
+  E_ONNX_NESTING: 'modelgate follows subgraphs (If/Loop/Scan bodies) and function calls only to the depth named: flatten the nested control flow, or report the model if an exporter writes it so.',
   E_GRAPH_CYCLE: 'An ONNX graph must be acyclic; re-export the model.',
   E_DANGLING_INPUT: 'Every node input must be a graph input, an initializer or the output of a node; re-export the model.',
   E_EXTERNAL_DATA_PATH: 'External data must be a relative path inside the model\'s folder; move the weight file next to the model.',
