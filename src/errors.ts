@@ -48,6 +48,7 @@ export const ERROR_FIXES = {
   E_GITHUB_CONTEXT: 'Run inside GitHub Actions or pass --repo owner/name and --pr N, with GITHUB_TOKEN set.',
   E_GITHUB_AUTH: 'The token cannot write to this pull request (a fork PR?): post the comment from a workflow_run job (see the README).',
   E_GITHUB_API: 'GitHub\'s API refused the request; check GITHUB_API_URL and try again later.',
+  E_GITHUB_TIMEOUT: 'GitHub\'s API (or a proxy on the way) did not answer in time: check GITHUB_API_URL and the network, or raise --timeout / --total-timeout (MODELGATE_GITHUB_TIMEOUT_MS).',
   // accuracy (accuracy/)
   E_DATASET_EMPTY: 'Point --data at a folder with one sub-folder per class (ImageFolder layout), each holding images.',
   E_DATASET_CLASS_EMPTY: 'Put at least one .png/.jpg image into every class folder, or remove the empty folder.',

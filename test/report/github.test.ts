@@ -21,7 +21,7 @@ const base = { token: TOKEN, apiUrl: 'https://api.github.com', repo: 'octo/model
 describe('upsertStickyComment', () => {
   test('a comment that merely quotes the marker later in its body is not ours', async () => {
     const { fetch, urls } = fakeFetch([() => ({ status: 200, body: [{ id: 1, body: 'see <!-- m -->' }] }), () => ({ status: 201, body: { id: 2 } })])
-    expect(await upsertStickyComment({ ...base, fetch })).toEqual({ action: 'created', id: 2, url: undefined })
+    expect(await upsertStickyComment({ ...base, fetch })).toEqual({ action: 'created', id: 2, url: undefined, author: undefined, ignored: [] })
     expect(urls.at(-1)).toBe('https://api.github.com/repos/octo/models/issues/3/comments')
   })
 
@@ -48,6 +48,35 @@ describe('upsertStickyComment', () => {
     const { fetch, urls } = fakeFetch([])
     await expect(upsertStickyComment({ ...base, fetch, repo: 'no-slash' })).rejects.toMatchObject({ code: 'E_GITHUB_CONTEXT' })
     await expect(upsertStickyComment({ ...base, fetch, issue: 0 })).rejects.toMatchObject({ code: 'E_GITHUB_CONTEXT' })
+    expect(urls).toEqual([])
+  })
+
+  test('a fetch that never settles is cut at timeoutMs, its signal aborted, and the retries stop within the total budget', async () => {
+    const signals: AbortSignal[] = []
+    // ignores its signal on purpose: the client must not rely on fetch honouring it
+    const fetch: FetchLike = (_url, init) => {
+      if (init.signal !== undefined) signals.push(init.signal)
+      return new Promise(() => {})
+    }
+    const waits: number[] = []
+    const started = performance.now()
+    const error = await upsertStickyComment({ ...base, fetch, sleep: async (ms) => void waits.push(ms), timeoutMs: 100, totalTimeoutMs: 1500, maxRetries: 10 }).catch((e: unknown) => e)
+    const elapsed = performance.now() - started
+    expect(error).toMatchObject({ code: 'E_GITHUB_TIMEOUT', value: 'api.github.com' })
+    // attempt 1 cut at 100 ms; the 1 s back-off fits the 1.4 s left; attempt 2 cut at 200 ms; the 2 s back-off does not fit the 1.3 s left
+    expect(signals).toHaveLength(2)
+    expect(signals.every((s) => s.aborted)).toBe(true)
+    expect(waits).toEqual([1000])
+    expect(elapsed).toBeGreaterThanOrEqual(190)
+    expect(elapsed).toBeLessThan(1400)
+    expect((error as Error).message).toContain('api.github.com did not answer GET /repos/octo/models/issues/3/comments (listing the comments) after 2 attempts, and the next retry, in 2 s, would outlast the 1.5 s budget')
+    expect((error as Error).message).not.toContain(TOKEN)
+  })
+
+  test('a time-out or a budget that is not a positive number is refused before any request', async () => {
+    const { fetch, urls } = fakeFetch([])
+    await expect(upsertStickyComment({ ...base, fetch, timeoutMs: 0 })).rejects.toMatchObject({ code: 'E_GITHUB_CONTEXT' })
+    await expect(upsertStickyComment({ ...base, fetch, totalTimeoutMs: Number.NaN })).rejects.toMatchObject({ code: 'E_GITHUB_CONTEXT' })
     expect(urls).toEqual([])
   })
 })
