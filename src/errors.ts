@@ -57,6 +57,7 @@ export const ERROR_FIXES = {
   E_DECODER_MISSING: 'Install sharp (npm install sharp), or choose the pure-JS decoder (decoder: \'pure-js\', CLI --decoder pure-js).',
   E_LABEL_RANGE: 'Labels must be integers in [0, number of classes).',
   E_MODEL_OUTPUT: 'The model\'s output must have one score per class of the data set ([N, classes]).',
+  E_UNKNOWN_OPTION: 'Fix the option\'s name (the message names the closest valid one): modelgate refuses keys it does not know, so a typo never runs with the default.',
   E_INTERNAL: 'This is a modelgate bug: please report it with the model (or the smallest model that shows it).',
   E_CLI_USAGE: 'Run `modelgate --help` for the commands and their options.',
 } as const
