@@ -13,6 +13,7 @@
  * Every request has a time-out, and all requests with their retries and waits share one budget: a proxy that
  * accepts the connection and never answers ends the job in `timeoutMs`, not in the runner's six hours.
  */
+import { checkOptionKeys, optionKeys } from '../_options.js'
 import { ModelgateError } from '../errors.js'
 
 /** The subset of `fetch` the client uses (tests inject their own). */
@@ -57,6 +58,12 @@ export interface StickyCommentOptions {
   readonly totalTimeoutMs?: number
 }
 
+/** The keys of {@link StickyCommentOptions}; any other key is refused. */
+export const STICKY_COMMENT_OPTION_KEYS = optionKeys<StickyCommentOptions>({
+  token: true, apiUrl: true, repo: true, issue: true, body: true, marker: true, author: true, fetch: true, sleep: true, now: true,
+  maxRetries: true, maxWaitMs: true, timeoutMs: true, totalTimeoutMs: true,
+})
+
 /** Default {@link StickyCommentOptions.timeoutMs}. */
 export const DEFAULT_GITHUB_TIMEOUT_MS = 30_000
 /** Default {@link StickyCommentOptions.totalTimeoutMs}. */
@@ -89,6 +96,7 @@ type Request = (method: string, url: string, step: string, body?: string, accept
  *   E_GITHUB_TIMEOUT (no answer within `timeoutMs`, or the `totalTimeoutMs` budget spent)
  */
 export async function upsertStickyComment(options: StickyCommentOptions): Promise<StickyCommentResult> {
+  checkOptionKeys(options, STICKY_COMMENT_OPTION_KEYS, 'upsertStickyComment()')
   if (!/^[\w.-]+\/[\w.-]+$/.test(options.repo)) throw new ModelgateError('E_GITHUB_CONTEXT', `${JSON.stringify(options.repo)} is not owner/name.`, { value: options.repo })
   if (!Number.isSafeInteger(options.issue) || options.issue <= 0) throw new ModelgateError('E_GITHUB_CONTEXT', `${JSON.stringify(options.issue)} is not a pull request number.`, { value: options.issue })
   const api = new URL((options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '') + '/')

@@ -79,4 +79,13 @@ describe('upsertStickyComment', () => {
     await expect(upsertStickyComment({ ...base, fetch, totalTimeoutMs: Number.NaN })).rejects.toMatchObject({ code: 'E_GITHUB_CONTEXT' })
     expect(urls).toEqual([])
   })
+
+  test('a misspelt option is refused, naming the one meant, before any request', async () => {
+    const { fetch, urls } = fakeFetch([])
+    await expect(upsertStickyComment({ ...base, fetch, timeoutMS: 5000 } as never)).rejects.toMatchObject({
+      code: 'E_UNKNOWN_OPTION',
+      message: expect.stringContaining('upsertStickyComment(): unknown option "timeoutMS"; did you mean "timeoutMs"?'),
+    })
+    expect(urls).toEqual([])
+  })
 })
