@@ -217,7 +217,7 @@ describe('modelgate comment', () => {
     expect(await commentCommand(['--report', reportPath, '--pr', '7', '--timeout', '250'], io(), deps)).toBe(EXIT_GITHUB_TIMEOUT)
     const elapsed = performance.now() - started
     expect(elapsed).toBeGreaterThanOrEqual(4 * 250 - 50)
-    expect(elapsed).toBeLessThan(4 * 250 + 2000)
+    expect(elapsed).toBeLessThan(4 * 250 + 8000)
     expect(EXIT_GITHUB_TIMEOUT).toBe(4)
     expect(waits).toEqual([1000, 2000, 4000])
     expect(portless(out.stderr)).toMatchInlineSnapshot(`
@@ -234,7 +234,7 @@ describe('modelgate comment', () => {
     expect(code).toBe(4)
     // the first attempt is cut at the budget's 400 ms; the real back-off (1 s) would outlast the budget, so no retry
     expect(elapsed).toBeGreaterThanOrEqual(350)
-    expect(elapsed).toBeLessThan(2000)
+    expect(elapsed).toBeLessThan(8000)
     expect(portless(out.stderr)).toContain('127.0.0.1:PORT did not answer GET /api/v3/repos/octo/models/issues/7/comments (listing the comments) within the 0.4 s budget of all requests and retries (1 attempt)')
   })
 
@@ -242,7 +242,7 @@ describe('modelgate comment', () => {
     github.silent = true
     const started = performance.now()
     expect(await commentCommand(['--report', reportPath, '--pr', '7'], io({ MODELGATE_GITHUB_TIMEOUT_MS: '150' }), deps)).toBe(4)
-    expect(performance.now() - started).toBeLessThan(4 * 150 + 2000)
+    expect(performance.now() - started).toBeLessThan(4 * 150 + 8000)
     expect(out.stderr).toContain('within 0.15 s, 4 times')
   })
 })

@@ -60,16 +60,17 @@ describe('upsertStickyComment', () => {
     }
     const waits: number[] = []
     const started = performance.now()
-    const error = await upsertStickyComment({ ...base, fetch, sleep: async (ms) => void waits.push(ms), timeoutMs: 100, totalTimeoutMs: 1500, maxRetries: 10 }).catch((e: unknown) => e)
+    const error = await upsertStickyComment({ ...base, fetch, sleep: async (ms) => void waits.push(ms), timeoutMs: 50, totalTimeoutMs: 3500, maxRetries: 10 }).catch((e: unknown) => e)
     const elapsed = performance.now() - started
     expect(error).toMatchObject({ code: 'E_GITHUB_TIMEOUT', value: 'api.github.com' })
-    // attempt 1 cut at 100 ms; the 1 s back-off fits the 1.4 s left; attempt 2 cut at 200 ms; the 2 s back-off does not fit the 1.3 s left
-    expect(signals).toHaveLength(2)
+    // (the injected sleep is instant) attempts cut at 50, 100, 150 ms; the back-offs of 1 s and 2 s fit the ~3.4 s
+    // left, the third (4 s) does not: no fourth attempt, although maxRetries allows ten
+    expect(signals).toHaveLength(3)
     expect(signals.every((s) => s.aborted)).toBe(true)
-    expect(waits).toEqual([1000])
-    expect(elapsed).toBeGreaterThanOrEqual(190)
-    expect(elapsed).toBeLessThan(1400)
-    expect((error as Error).message).toContain('api.github.com did not answer GET /repos/octo/models/issues/3/comments (listing the comments) after 2 attempts, and the next retry, in 2 s, would outlast the 1.5 s budget')
+    expect(waits).toEqual([1000, 2000])
+    expect(elapsed).toBeGreaterThanOrEqual(140)
+    expect(elapsed).toBeLessThan(3000)
+    expect((error as Error).message).toContain('api.github.com did not answer GET /repos/octo/models/issues/3/comments (listing the comments) after 3 attempts, and the next retry, in 4 s, would outlast the 3.5 s budget')
     expect((error as Error).message).not.toContain(TOKEN)
   })
 
