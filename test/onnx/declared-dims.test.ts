@@ -144,4 +144,22 @@ describe('a model nested past the decoder\'s depth limit', () => {
     expect(e.message).toMatch(/^the given bytes has messages nested more than 64 deep \(at byte \d+\)\. /)
     expect(e.message).not.toMatch(/truncat|LFS/)
   })
+
+  it('a function that calls itself is "nested more than 32 deep" for the analyzer, with the same code', async () => {
+    const g = new ModelBuilder()
+    g.function({
+      name: 'Again',
+      domain: 'local.fns',
+      inputs: ['X'],
+      outputs: ['Y'],
+      opsets: { '': 17, 'local.fns': 1 },
+      body: (f) => void f.node('Again', ['X'], ['Y'], undefined, { domain: 'local.fns' }),
+    })
+    g.input('x', 'float32', [1])
+    g.node('Again', ['x'], ['y'], undefined, { domain: 'local.fns' })
+    g.output('y', 'float32', [1])
+    const e = await failure(g.toBytes())
+    expect(e.code).toBe('E_ONNX_NESTING')
+    expect(e.message).toMatch(/^Subgraphs or functions are nested more than 32 deep \(at function local\.fns::Again\)\. /)
+  })
 })
