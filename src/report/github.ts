@@ -180,17 +180,14 @@ function requester(options: StickyCommentOptions, api: URL): Request {
     // Never send the token to another host (a `Link` header could point anywhere).
     if (new URL(url).origin !== api.origin) throw new ModelgateError('E_GITHUB_API', `GitHub pointed to ${new URL(url).origin}, not ${api.origin}.`, { value: new URL(url).origin })
     const what = `${method} ${new URL(url).pathname}`
-    const outOfBudget = (attempts: number, waitMs?: number): ModelgateError => {
-      const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`
-      const why = waitMs === undefined || left() <= 0
-        ? `within the ${seconds(totalMs)} s budget of all requests and retries (${tries})`
-        : `after ${tries}, and the next retry, in ${seconds(waitMs)} s, would outlast the ${seconds(totalMs)} s budget of all requests and retries`
-      return new ModelgateError('E_GITHUB_TIMEOUT', `${host} did not answer ${what} (${step}) ${why}.`, { value: host })
-    }
-    // a wait that would end past the budget is not started
-    const pause = async (ms: number, attempts: number): Promise<void> => {
-      if (ms >= left()) throw outOfBudget(attempts, ms)
-      await sleep(ms)
+    const budget = `the ${seconds(totalMs)} s budget of all requests and retries`
+    const outOfBudget = (attempts: number): ModelgateError =>
+      new ModelgateError('E_GITHUB_TIMEOUT', `${host} did not answer ${what} (${step}) within ${budget} (${attempts} attempt${attempts === 1 ? '' : 's'}).`, { value: host })
+    // a wait that would end past the budget is not started; `last` says how the last attempt ended
+    const pause = async (ms: number, attempts: number, last: string): Promise<void> => {
+      if (ms < left()) return sleep(ms)
+      if (left() <= 0) throw outOfBudget(attempts)
+      throw new ModelgateError('E_GITHUB_TIMEOUT', `${host}: ${what} (${step}) ${last} (${attempts} attempt${attempts === 1 ? '' : 's'}), and the next retry, in ${seconds(ms)} s, would outlast ${budget}.`, { value: host })
     }
     for (let attempt = 0; ; attempt++) {
       if (left() <= 0) throw outOfBudget(attempt)
@@ -203,7 +200,7 @@ function requester(options: StickyCommentOptions, api: URL): Request {
         // cut short by the budget, not by its own time-out: nothing is left for a retry
         if (timedOut && limit < timeoutMs) throw outOfBudget(attempt + 1)
         if (attempt < maxRetries) {
-          await pause(backoff(attempt), attempt + 1)
+          await pause(backoff(attempt), attempt + 1, timedOut ? `got no answer within ${seconds(limit)} s` : `failed: ${redact(error instanceof Error ? error.message : String(error), options.token)}`)
           continue
         }
         if (timedOut) {
@@ -211,12 +208,12 @@ function requester(options: StickyCommentOptions, api: URL): Request {
         }
         throw new ModelgateError('E_GITHUB_API', `${what} failed: ${redact(error instanceof Error ? error.message : String(error), options.token)}.`, { value: what })
       }
-      if ((res.status >= 200 && res.status < 300)) return res
+      if (res.status >= 200 && res.status < 300) return res
       const wait = retryWait(res, attempt, now)
       if (wait === undefined && accept.includes(res.status)) return res
       if (wait !== undefined && attempt < maxRetries) {
         if (wait > maxWaitMs) throw new ModelgateError('E_GITHUB_API', `${what}: GitHub's rate limit resets in ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(maxWaitMs / 1000)} s modelgate waits.`, { value: res.status })
-        await pause(wait, attempt + 1)
+        await pause(wait, attempt + 1, `answered ${res.status} (${redact(githubMessage(res.text), options.token)})`)
         continue
       }
       if (wait === undefined && (res.status === 401 || res.status === 403 || res.status === 404)) {

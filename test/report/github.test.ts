@@ -70,7 +70,7 @@ describe('upsertStickyComment', () => {
     expect(waits).toEqual([1000, 2000])
     expect(elapsed).toBeGreaterThanOrEqual(140)
     expect(elapsed).toBeLessThan(3000)
-    expect((error as Error).message).toContain('api.github.com did not answer GET /repos/octo/models/issues/3/comments (listing the comments) after 3 attempts, and the next retry, in 4 s, would outlast the 3.5 s budget')
+    expect((error as Error).message).toContain('api.github.com: GET /repos/octo/models/issues/3/comments (listing the comments) got no answer within 0.05 s (3 attempts), and the next retry, in 4 s, would outlast the 3.5 s budget of all requests and retries.')
     expect((error as Error).message).not.toContain(TOKEN)
   })
 
@@ -88,5 +88,15 @@ describe('upsertStickyComment', () => {
       message: expect.stringContaining('upsertStickyComment(): unknown option "timeoutMS"; did you mean "timeoutMs"?'),
     })
     expect(urls).toEqual([])
+  })
+
+  test('a rate limit whose wait would outlast the budget ends the command at once, saying what GitHub answered', async () => {
+    const waits: number[] = []
+    const { fetch, urls } = fakeFetch([() => ({ status: 429, headers: { 'retry-after': '50' }, body: { message: 'Too Many Requests' } })])
+    const error = await upsertStickyComment({ ...base, fetch, sleep: async (ms) => void waits.push(ms), totalTimeoutMs: 30_000 }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'E_GITHUB_TIMEOUT' })
+    expect((error as Error).message).toContain('api.github.com: GET /repos/octo/models/issues/3/comments (listing the comments) answered 429 (Too Many Requests) (1 attempt), and the next retry, in 50 s, would outlast the 30 s budget')
+    expect(waits).toEqual([])
+    expect(urls).toHaveLength(1)
   })
 })
