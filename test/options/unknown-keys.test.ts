@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { closestKey, editDistance } from '../../src/_options.js'
-import { analyzeModel, benchModel, compareLatency, evaluateModel, loadModel, openSession } from '../../src/index.js'
+import { analyzeModel, benchModel, calibrateThisMachine, compareLatency, estimateLatency, evaluateModel, loadModel, openSession } from '../../src/index.js'
 import { ACCURACY_MATCHERS, BASELINE_MATCHERS, MEASURED_MATCHERS } from '../../src/matchers/index.js'
+import { ESTIMATE_MATCHERS } from '../../src/matchers/estimated.js'
 import { modelgate } from '../../src/vitest/index.js'
 import { matcherState } from '../matchers/state.js'
 
@@ -75,6 +76,12 @@ describe('every public entry point refuses a misspelt option, naming it and the 
     await expectTypo(() => evaluateModel(CONV, 'no-data', { batchsize: 4 } as never), 'batchsize', 'batchSize', 'evaluateModel()')
     await expectTypo(() => evaluateModel(CONV, 'no-data', { preprocess: { sise: 224 } } as never), 'sise', 'size', 'evaluateModel() options.preprocess')
     await expectTypo(() => evaluateModel(CONV, 'no-data', { detection: { scoreTreshold: 0.5 } } as never), 'scoreTreshold', 'scoreThreshold', 'evaluateModel() options.detection')
+  })
+
+  it('estimateLatency and calibrateThisMachine, before any profile is read or measured', async () => {
+    await expectTypo(() => estimateLatency(CONV, { device: 'raspberry-pi-5', shape: {} } as never), 'shape', 'shapes', 'estimateLatency()')
+    await expectTypo(() => calibrateThisMachine({ recalibate: true } as never), 'recalibate', 'recalibrate', 'calibrateThisMachine()')
+    await expectTypo(call(ESTIMATE_MATCHERS.toEstimateUnderMs, 10, { device: 'raspberry-pi-5', thread: 2 }), 'thread', 'threads', 'toEstimateUnderMs')
   })
 
   it('the measured matchers ({ percentil: \'p95\' })', async () => {
