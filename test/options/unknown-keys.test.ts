@@ -114,6 +114,7 @@ describe('every public entry point refuses a misspelt option, naming it and the 
   it('the Vitest plugin, and its bench defaults and tolerances', async () => {
     await expectTypo(() => modelgate({ baselineDirs: 'baselines' } as never), 'baselineDirs', 'baselineDir', 'modelgate()')
     await expectTypo(() => modelgate({ bench: { iteration: 5 } } as never), 'iteration', 'iterations', 'modelgate() options.bench')
+    await expectTypo(() => modelgate({ latency: { maxtime: 5000 } } as never), 'maxtime', 'maxTime', 'modelgate() options.latency')
     // bench options the plugin cannot carry to the workers are refused too
     const e = await refusal(() => modelgate({ bench: { onProgress: () => {} } } as never))
     expect(e).toMatchObject({ code: 'E_UNKNOWN_OPTION', value: 'onProgress' })
