@@ -11,7 +11,7 @@
  *   GITHUB_TOKEN       passed on to `modelgate comment`, never printed
  * Runs the project's own modelgate (node_modules/modelgate in the working directory, from its lock file) when
  * there is one, else `npx --yes modelgate@<version>`. Exits with modelgate comment's code (0 posted, 1 API
- * error or unreadable report, 2 usage or missing context, 3 no permission).
+ * error or unreadable report, 2 usage or missing context, 3 no permission, 4 GitHub did not answer in time).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'

@@ -12,6 +12,7 @@ export const ERROR_FIXES = {
   E_NOT_ONNX: 'Export the model to ONNX first (torch.onnx.export, tf2onnx, paddle2onnx); modelgate reads .onnx files only.',
   E_ONNX_DECODE: 'The file is not a complete ONNX ModelProto: re-export it or check that it was not truncated in transfer (git LFS pointer?).',
   E_ONNX_INVALID: 'Run onnx.checker.check_model on the file to see what the exporter wrote wrong.',
+  E_ONNX_NESTING: 'modelgate follows subgraphs (If/Loop/Scan bodies) and function calls only to the depth named: flatten the nested control flow, or report the model if an exporter writes it so.',
   E_GRAPH_CYCLE: 'An ONNX graph must be acyclic; re-export the model.',
   E_DANGLING_INPUT: 'Every node input must be a graph input, an initializer or the output of a node; re-export the model.',
   E_EXTERNAL_DATA_PATH: 'External data must be a relative path inside the model\'s folder; move the weight file next to the model.',
@@ -47,6 +48,7 @@ export const ERROR_FIXES = {
   E_GITHUB_CONTEXT: 'Run inside GitHub Actions or pass --repo owner/name and --pr N, with GITHUB_TOKEN set.',
   E_GITHUB_AUTH: 'The token cannot write to this pull request (a fork PR?): post the comment from a workflow_run job (see the README).',
   E_GITHUB_API: 'GitHub\'s API refused the request; check GITHUB_API_URL and try again later.',
+  E_GITHUB_TIMEOUT: 'GitHub\'s API (or a proxy on the way) did not answer in time: check GITHUB_API_URL and the network, or raise --timeout / --total-timeout (MODELGATE_GITHUB_TIMEOUT_MS).',
   // accuracy (accuracy/)
   E_DATASET_EMPTY: 'Point --data at a folder with one sub-folder per class (ImageFolder layout), each holding images.',
   E_DATASET_CLASS_EMPTY: 'Put at least one .png/.jpg image into every class folder, or remove the empty folder.',
@@ -55,6 +57,7 @@ export const ERROR_FIXES = {
   E_DECODER_MISSING: 'Install sharp (npm install sharp), or choose the pure-JS decoder (decoder: \'pure-js\', CLI --decoder pure-js).',
   E_LABEL_RANGE: 'Labels must be integers in [0, number of classes).',
   E_MODEL_OUTPUT: 'The model\'s output must have one score per class of the data set ([N, classes]).',
+  E_UNKNOWN_OPTION: 'Fix the option\'s name (the message names the closest valid one): modelgate refuses keys it does not know, so a typo never runs with the default.',
   E_INTERNAL: 'This is a modelgate bug: please report it with the model (or the smallest model that shows it).',
   E_CLI_USAGE: 'Run `modelgate --help` for the commands and their options.',
 } as const

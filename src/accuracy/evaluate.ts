@@ -4,6 +4,7 @@
  * touches onnxruntime itself.
  */
 import type { EngineSession, SessionOptions, TensorOutput, TypedArray, ValueSignature } from '../bench/types.js'
+import { checkOptionKeys } from '../_options.js'
 import { ModelgateError } from '../errors.js'
 import { toModelHandle, type ModelHandle, type ModelRef } from '../model/index.js'
 import { loadDataset, resolveDatasetSpec, type LoadedDataset } from './dataset.js'
@@ -13,7 +14,8 @@ import { SegmentationAccumulator } from './metrics-segmentation.js'
 import { readClassOutput, readDetections, readLabelMap, type OutputContext } from './outputs.js'
 import { openProgress } from './progress.js'
 import { detectionSource, imageFolderSource, maskAtOutput, segmentationSource, tensorSource, type SampleContext, type SampleSource } from './sources.js'
-import type { DatasetSpec, EvaluateOptions, EvaluationBase, EvaluationResult } from './types.js'
+import { PREPROCESS_OPTION_KEYS } from './preprocess.js'
+import { DETECTION_OUTPUT_OPTION_KEYS, EVALUATE_OPTION_KEYS, type DatasetSpec, type EvaluateOptions, type EvaluationBase, type EvaluationResult } from './types.js'
 
 /** Opens an engine session for a model (the runner's `openSession`, or a stand-in in tests). */
 export type SessionOpener = (model: ModelHandle, options: SessionOptions) => Promise<EngineSession>
@@ -98,6 +100,9 @@ function checkClassOutput(output: ValueSignature, classes: number, handle: Model
  */
 export async function evaluateWith(open: SessionOpener, model: ModelRef, dataset: DatasetSpec | string, options: EvaluateOptions = {}): Promise<EvaluationResult> {
   const started = performance.now()
+  checkOptionKeys(options, EVALUATE_OPTION_KEYS, 'evaluateModel()')
+  checkOptionKeys(options.preprocess, PREPROCESS_OPTION_KEYS, 'evaluateModel() options.preprocess')
+  checkOptionKeys(options.detection, DETECTION_OUTPUT_OPTION_KEYS, 'evaluateModel() options.detection')
   const handle = toModelHandle(model)
   const spec = resolveDatasetSpec(dataset)
   const data = loadDataset(spec, options.input)

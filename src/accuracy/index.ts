@@ -35,3 +35,4 @@ export type {
   ClassificationEvaluation, DatasetSpec, DetectionEvaluation, DetectionOutputOptions, EvaluateOptions, EvaluationBase, EvaluationResult,
   EvaluationTask, EvaluationThroughput, ProgressStream, SegmentationEvaluation,
 } from './types.js'
+export { DETECTION_OUTPUT_OPTION_KEYS, EVALUATE_OPTION_KEYS } from './types.js'

@@ -17,6 +17,7 @@
  * the shorter side to n (torchvision `Resize(n)`), then centre-crops (torchvision `CenterCrop`, zero padding).
  */
 import type { TypedArray, ValueSignature } from '../bench/types.js'
+import { optionKeys } from '../_options.js'
 import { ModelgateError } from '../errors.js'
 import type { RgbImage } from './image-decode.js'
 
@@ -44,6 +45,11 @@ export interface PreprocessOptions {
   readonly channelOrder?: 'RGB' | 'BGR'
   readonly dtype?: ImageDtype
 }
+
+/** The keys of {@link PreprocessOptions}. */
+export const PREPROCESS_OPTION_KEYS = optionKeys<PreprocessOptions>({
+  size: true, resize: true, scale: true, mean: true, std: true, layout: true, channelOrder: true, dtype: true,
+})
 
 /** The preprocessing as applied (recorded in results). */
 export interface Preprocessing {

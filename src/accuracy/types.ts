@@ -1,7 +1,8 @@
 /**
  * Options and results of `evaluateModel`. Results are plain JSON data.
  */
-import type { EngineOptions, TensorOutput } from '../bench/types.js'
+import { optionKeys } from '../_options.js'
+import { ENGINE_OPTION_KEYS, type EngineOptions, type TensorOutput } from '../bench/types.js'
 import type { DecoderChoice, DecoderInfo } from './image-decode.js'
 import type { ClassificationMetrics } from './metrics-classification.js'
 import type { BoxDetection, DetectionMetrics } from './metrics-detection.js'
@@ -50,6 +51,11 @@ export interface DetectionOutputOptions {
   readonly decode?: (outputs: Readonly<Record<string, TensorOutput>>, indexInBatch: number) => readonly BoxDetection[]
 }
 
+/** The keys of {@link DetectionOutputOptions}. */
+export const DETECTION_OUTPUT_OPTION_KEYS = optionKeys<DetectionOutputOptions>({
+  boxes: true, scores: true, labels: true, boxFormat: true, normalized: true, labelOffset: true, scoreThreshold: true, decode: true,
+})
+
 /** Options of `evaluateModel`. */
 export interface EvaluateOptions extends EngineOptions {
   /** The k of every top-k accuracy (classification). @default [1, 5] */
@@ -76,6 +82,12 @@ export interface EvaluateOptions extends EngineOptions {
   /** Segmentation: the mask value of unlabelled pixels. @default 255 */
   readonly ignoreIndex?: number
 }
+
+/** The keys of {@link EvaluateOptions}; any other key is refused. */
+export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>({
+  ...ENGINE_OPTION_KEYS, topK: true, batchSize: true, preprocess: true, decoder: true, input: true, output: true, timeBudgetMs: true,
+  limit: true, progress: true, detection: true, maxDetections: true, ignoreIndex: true,
+})
 
 /** Throughput measured on the way (not a latency benchmark: no warm-up, decoding in between). */
 export interface EvaluationThroughput {

@@ -1,6 +1,7 @@
 /**
  * analyzeModel: a model file (or bytes) → a plain, JSON-serialisable report of every static cost figure.
  */
+import { checkOptionKeys, optionKeys } from '../_options.js'
 import { ModelgateError } from '../errors.js'
 import { readOnnxModel } from '../onnx/load.js'
 import type { OnnxModel } from '../onnx/types.js'
@@ -35,6 +36,9 @@ export interface AnalyzeOptions {
    */
   readonly dedupeWeights?: boolean
 }
+
+/** The keys of {@link AnalyzeOptions}; any other key is refused. */
+export const ANALYZE_OPTION_KEYS = optionKeys<AnalyzeOptions>({ shapes: true, dims: true, inputValues: true, dedupeWeights: true })
 
 /** A value's signature in a report. */
 export interface SignatureEntry {
@@ -127,6 +131,7 @@ export function analyzeModelSync(input: string | Uint8Array, options: AnalyzeOpt
   if (options === null || typeof options !== 'object') {
     throw new ModelgateError('E_INPUT', `Options must be an object, got ${typeof options}.`, { value: options })
   }
+  checkOptionKeys(options, ANALYZE_OPTION_KEYS, 'analyzeModel()')
   if (options.dedupeWeights !== undefined && typeof options.dedupeWeights !== 'boolean') {
     throw new ModelgateError('E_INPUT', `dedupeWeights must be true or false, got ${JSON.stringify(options.dedupeWeights)}.`, { value: options.dedupeWeights })
   }

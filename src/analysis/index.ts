@@ -1,4 +1,4 @@
-export { analyzeModel, analyzeModelSync, COST_MODEL_VERSION } from './analyze.js'
+export { analyzeModel, analyzeModelSync, ANALYZE_OPTION_KEYS, COST_MODEL_VERSION } from './analyze.js'
 export type { AnalysisReport, AnalyzeOptions, NodeStats, SignatureEntry } from './analyze.js'
 export { dimSubstitute, dimSymbols, isBigDim } from './dims.js'
 export type { Dim } from './dims.js'

@@ -9,6 +9,7 @@ import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, Onnx
 import { createOpContext, nodeLabel, type InferenceServices } from './context.js'
 import { dimAdd, dimMax, symbolDim, type Dim } from './dims.js'
 import { topologicalOrder } from './graph-order.js'
+import { assertOutputDims } from './output-dims.js'
 import { findOpRule } from './ops/index.js'
 import { MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type SubgraphResult, type TensorType } from './types.js'
 import type { TensorPayload } from '../onnx/types.js'
@@ -251,6 +252,7 @@ class Engine {
       const ctx = createOpContext(node, opsets.get(domain) ?? 1, inputs, services)
       try {
         outputs = rule.infer(ctx)
+        assertOutputDims(node, outputs)
         cost = rule.cost(ctx, outputs)
       } catch (error) {
         if (isModelgateError(error)) throw error
@@ -287,7 +289,7 @@ class Engine {
   private nested<T>(what: string, run: () => T): T {
     if (++this.depth > MAX_NESTING) {
       this.depth = 0
-      throw new ModelgateError('E_ONNX_INVALID', `Subgraphs or functions are nested more than ${MAX_NESTING} deep (at ${what}).`, { value: what })
+      throw new ModelgateError('E_ONNX_NESTING', `Subgraphs or functions are nested more than ${MAX_NESTING} deep (at ${what}).`, { value: what })
     }
     try {
       return run()

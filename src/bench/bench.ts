@@ -1,6 +1,7 @@
 /**
  * The runner's entry points: `benchModel`, `compareLatency` and `openSession`.
  */
+import { checkOptionKeys } from '../_options.js'
 import { ERROR_FIXES, ModelgateError } from '../errors.js'
 import { toModelHandle, type ModelRef } from '../model/index.js'
 import { compareInProcess } from './compare.js'
@@ -8,7 +9,10 @@ import { createOrtSession, engineSettings, fromOrtTensor, loadEngine, runError, 
 import { runInChild } from './isolate.js'
 import { benchInProcess } from './measure.js'
 import { applyShapes } from './model.js'
-import type { BenchOptions, BenchResult, CompareOptions, EngineSession, LatencyComparison, SessionOptions, TensorOutput } from './types.js'
+import {
+  BENCH_OPTION_KEYS, COMPARE_OPTION_KEYS, COMPARE_SIDE_OPTION_KEYS, SESSION_OPTION_KEYS, TENSOR_INPUT_KEYS,
+  type BenchOptions, type BenchResult, type CompareOptions, type EngineSession, type LatencyComparison, type SessionOptions, type TensorOutput,
+} from './types.js'
 import type { WorkerModel, WorkerRequest } from './worker.js'
 
 const DEFAULT_TIMEOUT_MS = 120_000
@@ -16,6 +20,12 @@ const DEFAULT_TIMEOUT_MS = 120_000
 function workerModel(model: ModelRef): WorkerModel {
   const h = toModelHandle(model)
   return { path: h.path, name: h.name, shapes: h.options.shapes ?? {}, dims: h.options.dims ?? {} }
+}
+
+/** Refuses unknown keys in the options and in their fixed-shape parts (tensor inputs, per-side overrides). */
+function checkInputs(inputs: unknown, where: string): void {
+  if (typeof inputs !== 'object' || inputs === null) return
+  for (const [name, t] of Object.entries(inputs)) checkOptionKeys(t, TENSOR_INPUT_KEYS, `${where}.inputs.${name}`)
 }
 
 function timeout(value: number | undefined): number {
@@ -33,6 +43,8 @@ function timeout(value: number | undefined): number {
  * @throws ModelgateError for misuse or a model/input the engine refuses (E_FILE_NOT_FOUND, E_SESSION_CREATE, E_RUN_INPUT, E_RUN_FAILED …)
  */
 export async function benchModel(model: ModelRef, options: BenchOptions = {}): Promise<BenchResult> {
+  checkOptionKeys(options, BENCH_OPTION_KEYS, 'benchModel()')
+  checkInputs(options.inputs, 'benchModel() options')
   if (options.isolate !== true) return benchInProcess(model, options, false)
   const m = workerModel(model)
   const { onProgress, isolate: _isolate, timeoutMs, ...rest } = options
@@ -50,6 +62,12 @@ export async function benchModel(model: ModelRef, options: BenchOptions = {}): P
  * @throws ModelgateError for misuse or refused models/inputs; in isolation also E_RUN_CRASHED / E_RUN_TIMEOUT
  */
 export async function compareLatency(a: ModelRef, b: ModelRef, options: CompareOptions = {}): Promise<LatencyComparison> {
+  checkOptionKeys(options, COMPARE_OPTION_KEYS, 'compareLatency()')
+  checkInputs(options.inputs, 'compareLatency() options')
+  for (const side of ['a', 'b'] as const) {
+    checkOptionKeys(options[side], COMPARE_SIDE_OPTION_KEYS, `compareLatency() options.${side}`)
+    checkInputs(options[side]?.inputs, `compareLatency() options.${side}`)
+  }
   if (options.isolate !== true) return compareInProcess(a, b, options, false)
   const { onProgress, isolate: _isolate, timeoutMs, ...rest } = options
   const ma = workerModel(a)
@@ -73,6 +91,7 @@ function stripFix(code: 'E_RUN_CRASHED' | 'E_RUN_TIMEOUT', message: string): str
  * @throws ModelgateError E_RUNTIME_MISSING, E_FILE_NOT_FOUND, E_SESSION_CREATE
  */
 export async function openSession(model: ModelRef, options: SessionOptions = {}): Promise<EngineSession> {
+  checkOptionKeys(options, SESSION_OPTION_KEYS, 'openSession()')
   const handle = toModelHandle(model)
   const settings = engineSettings(options)
   const ort = await loadEngine(settings.engine)

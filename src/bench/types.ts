@@ -2,6 +2,7 @@
  * The runner's public types: options and results of `benchModel`, `compareLatency` and `openSession`.
  * Every result is plain JSON data (no class instances, no bigint).
  */
+import { optionKeys } from '../_options.js'
 import type { MeasurementConditions } from '../report/types.js'
 import type { LatencyStats } from './stats.js'
 import type { LatencyVerdict } from './verdict.js'
@@ -24,6 +25,9 @@ export interface TensorInput {
   readonly data: TypedArray | readonly string[]
   readonly dims: readonly number[]
 }
+
+/** The keys of {@link TensorInput}. */
+export const TENSOR_INPUT_KEYS = optionKeys<TensorInput>({ data: true, dims: true })
 
 /** A tensor the engine returned. */
 export interface TensorOutput {
@@ -63,6 +67,9 @@ export interface EngineOptions {
   readonly graphOptimizationLevel?: GraphOptimizationLevel
 }
 
+/** The keys of {@link EngineOptions}, spread into the lists of the options that extend it. */
+export const ENGINE_OPTION_KEYS = optionKeys<EngineOptions>({ threads: true, interOpThreads: true, graphOptimizationLevel: true, engine: true, executionProviders: true })
+
 /** Options of `openSession`. */
 export interface SessionOptions extends EngineOptions {
   /** Input name → concrete dims; fills symbolic dims of `inputs` in the returned session. */
@@ -70,6 +77,9 @@ export interface SessionOptions extends EngineOptions {
   /** Symbolic dim (dim_param) → size. */
   readonly dims?: Readonly<Record<string, number>>
 }
+
+/** The keys of {@link SessionOptions}. */
+export const SESSION_OPTION_KEYS = optionKeys<SessionOptions>({ ...ENGINE_OPTION_KEYS, shapes: true, dims: true })
 
 /** An open onnxruntime session: the only door to the engine for the rest of modelgate. */
 export interface EngineSession {
@@ -124,6 +134,12 @@ export interface BenchOptions extends EngineOptions {
   /** Called with progress reports (at most every ~200 ms while measuring). */
   readonly onProgress?: (progress: BenchProgress) => void
 }
+
+/** The keys of {@link BenchOptions}; any other key is refused. */
+export const BENCH_OPTION_KEYS = optionKeys<BenchOptions>({
+  ...ENGINE_OPTION_KEYS, shapes: true, dims: true, batch: true, inputs: true, seed: true, time: true, iterations: true,
+  warmupIterations: true, warmupTime: true, keepSamples: true, calibrate: true, isolate: true, timeoutMs: true, onProgress: true,
+})
 
 /** Conditions of a measurement: what the report needs ({@link MeasurementConditions}) and the details behind it. */
 export interface BenchConditions extends MeasurementConditions {
@@ -225,6 +241,9 @@ export interface CompareSideOptions extends EngineOptions {
   readonly inputs?: Readonly<Record<string, TensorInput | string>>
 }
 
+/** The keys of {@link CompareSideOptions}. */
+export const COMPARE_SIDE_OPTION_KEYS = optionKeys<CompareSideOptions>({ ...ENGINE_OPTION_KEYS, shapes: true, dims: true, inputs: true })
+
 /** Options of `compareLatency`. */
 export interface CompareOptions extends EngineOptions {
   readonly shapes?: Readonly<Record<string, readonly number[]>>
@@ -257,6 +276,12 @@ export interface CompareOptions extends EngineOptions {
   readonly timeoutMs?: number
   readonly onProgress?: (progress: BenchProgress) => void
 }
+
+/** The keys of {@link CompareOptions}; any other key is refused. */
+export const COMPARE_OPTION_KEYS = optionKeys<CompareOptions>({
+  ...ENGINE_OPTION_KEYS, shapes: true, dims: true, batch: true, inputs: true, seed: true, time: true, rounds: true,
+  warmupIterations: true, threshold: true, a: true, b: true, isolate: true, timeoutMs: true, onProgress: true, maxTime: true, bounds: true,
+})
 
 /** One side of a comparison. */
 export interface ComparedSide {

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { machineConditions } from '../bench/conditions.js'
 import { createOrtSession, engineSettings, engineVersion, loadEngine, providerLabel, type Ort, type OrtSession } from '../bench/engine.js'
 import { encodeTinyModel, type TinyGraph } from '../bench/tiny-model.js'
+import { checkOptionKeys, optionKeys } from '../_options.js'
 import type { EngineOptions } from '../bench/types.js'
 import { THIS_MACHINE, validateProfile, type DeviceProfile } from './profiles.js'
 
@@ -34,6 +35,9 @@ export interface CalibrateOptions extends Pick<EngineOptions, 'engine' | 'execut
   /** Folder of the cache. @default node_modules/.cache/modelgate under the working directory when node_modules exists, else <tmpdir>/modelgate */
   readonly cacheDir?: string
 }
+
+/** The keys of {@link CalibrateOptions}; any other key is refused. */
+export const CALIBRATE_OPTION_KEYS = optionKeys<CalibrateOptions>({ engine: true, executionProviders: true, threads: true, recalibrate: true, cacheDir: true })
 
 /** The default cache folder. */
 export function defaultCacheDir(cwd = process.cwd()): string {
@@ -104,6 +108,7 @@ function cacheKey(parts: readonly string[]): string {
  * @throws ModelgateError E_RUNTIME_MISSING when the engine is not installed, E_ENGINE_PROVIDER for an absent provider
  */
 export async function calibrateThisMachine(options: CalibrateOptions = {}): Promise<DeviceProfile> {
+  checkOptionKeys(options, CALIBRATE_OPTION_KEYS, 'calibrateThisMachine()')
   const settings = engineSettings({ ...options, graphOptimizationLevel: 'all' })
   const ort = await loadEngine(settings.engine)
   const version = engineVersion(ort, settings.engine)

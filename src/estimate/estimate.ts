@@ -3,9 +3,10 @@
  * The result is always labelled `estimated`: it is arithmetic on a spec sheet (or on this machine's
  * micro-benchmarks), not a measurement.
  */
+import { checkOptionKeys, optionKeys } from '../_options.js'
 import { ModelgateError } from '../errors.js'
 import { toModelHandle, type ModelRef } from '../model/index.js'
-import { calibrateThisMachine, type CalibrateOptions } from './calibrate.js'
+import { CALIBRATE_OPTION_KEYS, calibrateThisMachine, type CalibrateOptions } from './calibrate.js'
 import { builtInProfile, deviceIds, THIS_MACHINE, validateProfile, type DeviceProfile } from './profiles.js'
 import { roofline, type NodeBound } from './roofline.js'
 
@@ -20,6 +21,9 @@ export interface EstimateOptions extends CalibrateOptions {
   /** How many dominating nodes to list. @default 5 */
   readonly top?: number
 }
+
+/** The keys of {@link EstimateOptions}; any other key is refused. */
+export const ESTIMATE_OPTION_KEYS = optionKeys<EstimateOptions>({ ...CALIBRATE_OPTION_KEYS, device: true, shapes: true, dims: true, top: true })
 
 /** A node that dominates the estimate. */
 export interface DominatingNode {
@@ -77,6 +81,7 @@ export async function resolveProfile(device: EstimateOptions['device'], options:
  * @throws ModelgateError E_DEVICE_PROFILE, E_UNRESOLVED_DIM (a symbolic dim left), and the analysis's errors
  */
 export async function estimateLatency(model: ModelRef, options: EstimateOptions): Promise<LatencyEstimate> {
+  checkOptionKeys(options, ESTIMATE_OPTION_KEYS, 'estimateLatency()')
   if (typeof options !== 'object' || options === null || options.device === undefined) {
     throw new ModelgateError('E_DEVICE_PROFILE', `estimateLatency needs { device }, one of ${deviceIds().join(', ')} or a profile object.`, { value: options })
   }

@@ -6,7 +6,8 @@
  */
 import { resolve } from 'node:path'
 import type { MatcherState } from 'vitest'
-import { evaluateModel, type DatasetSpec, type EvaluateOptions, type EvaluationResult } from '../accuracy/index.js'
+import { checkOptionKeys, optionKeys, type KeyList } from '../_options.js'
+import { EVALUATE_OPTION_KEYS, evaluateModel, type DatasetSpec, type EvaluateOptions, type EvaluationResult } from '../accuracy/index.js'
 import { projectPath } from '../baseline/index.js'
 import { compareLatency } from '../bench/index.js'
 import { ModelgateError } from '../errors.js'
@@ -42,6 +43,12 @@ export interface TradeoffOptions extends AccuracyOptions {
   /** Measuring time of the latency comparison, ms per model. @default the plugin's bench.time, else 1000 */
   readonly time?: number
 }
+
+const { progress: _progress, ...EVALUATION_KEYS } = EVALUATE_OPTION_KEYS
+/** The keys of {@link AccuracyOptions}, {@link MapOptions} and {@link TradeoffOptions}; any other key is refused. */
+export const ACCURACY_OPTION_KEYS = optionKeys<AccuracyOptions>({ ...EVALUATION_KEYS, dataset: true })
+export const MAP_OPTION_KEYS = optionKeys<MapOptions>({ ...ACCURACY_OPTION_KEYS, iou: true })
+export const TRADEOFF_OPTION_KEYS = optionKeys<TradeoffOptions>({ ...ACCURACY_OPTION_KEYS, maxAccuracyDrop: true, minSpeedup: true, batch: true, time: true })
 
 /** The accuracy matchers' types (merged into Vitest's `Assertion` below). */
 export interface AccuracyMatchers<R = unknown> {
@@ -117,7 +124,8 @@ function evaluate(model: ModelHandle, options: AccuracyOptions, context: GateCon
   return run
 }
 
-function checkOptions(options: unknown, matcher: string): AccuracyOptions {
+function checkOptions(options: unknown, matcher: string, keys: KeyList<AccuracyOptions>): AccuracyOptions {
+  checkOptionKeys(options, keys, matcher)
   if (typeof options !== 'object' || options === null || !('dataset' in options)) {
     throw new ModelgateError('E_GATE_OPTION', `${matcher}: pass { dataset: 'path/to/data' } (an ImageFolder, tensor set, detection or segmentation set).`, { value: options })
   }
@@ -168,11 +176,11 @@ function recordQuality(state: MatcherState, context: GateContext, model: ModelHa
   )
 }
 
-function thresholdMatcher(matcher: string, quality: (o: AccuracyOptions) => Quality) {
+function thresholdMatcher(matcher: string, keys: KeyList<AccuracyOptions>, quality: (o: AccuracyOptions) => Quality) {
   return function (this: MatcherState, received: unknown, threshold: number, options: AccuracyOptions): Promise<MatcherOutcome> {
     const model = receivedModel(received, matcher)
     positiveNumber(threshold, matcher, 'the threshold')
-    const o = checkOptions(options, matcher)
+    const o = checkOptions(options, matcher, keys)
     const q = quality(o)
     const context = gateContext()
     const label = modelLabel(model, context.root)
@@ -196,7 +204,7 @@ function toBeBetterTradeoffThan(this: MatcherState, received: unknown, baseline:
   const matcher = 'toBeBetterTradeoffThan'
   const model = receivedModel(received, matcher)
   const reference = receivedModel(baseline, `${matcher} (the baseline model)`)
-  const o = checkOptions(options, matcher) as TradeoffOptions
+  const o = checkOptions(options, matcher, TRADEOFF_OPTION_KEYS) as TradeoffOptions
   if (typeof o.maxAccuracyDrop !== 'number' || !Number.isFinite(o.maxAccuracyDrop) || o.maxAccuracyDrop < 0) {
     throw new ModelgateError('E_GATE_OPTION', `${matcher}: maxAccuracyDrop must be a number ≥ 0 (0.01 = one percentage point), got ${String(o.maxAccuracyDrop)}.`, { value: o.maxAccuracyDrop })
   }
@@ -264,8 +272,8 @@ function toBeBetterTradeoffThan(this: MatcherState, received: unknown, baseline:
 
 /** The accuracy matchers, for `expect.extend`. */
 export const ACCURACY_MATCHERS = {
-  toHaveAccuracyAbove: thresholdMatcher('toHaveAccuracyAbove', (o) => accuracyQuality(o.topK ?? 1)),
-  toHaveMapAbove: thresholdMatcher('toHaveMapAbove', (o) => ((o as MapOptions).iou === 0.5 ? MAP50 : MAP)),
-  toHaveMiouAbove: thresholdMatcher('toHaveMiouAbove', () => MIOU),
+  toHaveAccuracyAbove: thresholdMatcher('toHaveAccuracyAbove', ACCURACY_OPTION_KEYS, (o) => accuracyQuality(o.topK ?? 1)),
+  toHaveMapAbove: thresholdMatcher('toHaveMapAbove', MAP_OPTION_KEYS, (o) => ((o as MapOptions).iou === 0.5 ? MAP50 : MAP)),
+  toHaveMiouAbove: thresholdMatcher('toHaveMiouAbove', ACCURACY_OPTION_KEYS, () => MIOU),
   toBeBetterTradeoffThan,
 }

@@ -10,13 +10,14 @@ import {
   baselineFileFor, compareFigure, DEFAULT_METRICS, entryKey, isMetricName, METRICS, nextEntry, projectPath, readBaselineFile,
   type BaselineEntry, type BaselineFile, type BaselineMetric, type EntryMetricVerdict,
 } from '../baseline/index.js'
+import { checkOptionKeys, closestKey, optionKeys } from '../_options.js'
 import { isModelgateError, ModelgateError } from '../errors.js'
 import type { MetricResult, Tolerance, VerdictKind } from '../report/types.js'
 import { gateContext, type GateContext } from './context.js'
 import { currentFigures, modelIdentity, quantizedSizeNote, type Figure } from './figures.js'
 import { evidenceFor, pairWithBaseline, PAIRED_METRICS, recordSessions, type PairingOutcome } from './latency-evidence.js'
 import { guardAsync } from './guard.js'
-import type { MeasureOptions } from './measured.js'
+import { MEASURE_OPTION_KEYS, type MeasureOptions } from './measured.js'
 import { recordsOf, type GateRecords, type RecordingTask } from './record.js'
 import { describe, hint, modelLabel, receivedModel, type MatcherOutcome } from './shared.js'
 import type { ModelHandle } from '../model/index.js'
@@ -41,6 +42,10 @@ export interface MatchBaselineOptions {
    */
   readonly baselineModel?: string
 }
+
+/** The keys of {@link MatchBaselineOptions}; any other key is refused. */
+export const MATCH_BASELINE_OPTION_KEYS = optionKeys<MatchBaselineOptions>({ metrics: true, tolerance: true, bench: true, name: true, baselineModel: true })
+const TOLERANCE_KEYS = optionKeys<Tolerance>({ relative: true, absolute: true })
 
 interface TestTask extends RecordingTask {
   readonly name: string
@@ -95,6 +100,26 @@ function toleranceFor(metric: string, options: MatchBaselineOptions, context: Ga
   return context.tolerance[metric] ?? committed?.tolerance ?? (isMetricName(metric) ? METRICS[metric].tolerance : { absolute: 0 })
 }
 
+/**
+ * One tolerance (`{ relative?, absolute? }`) or one per metric. An object that is neither (`{ relativ: 0.1 }`)
+ * would otherwise read as a tolerance for a metric named `relativ`, and change nothing.
+ */
+function checkTolerance(tolerance: unknown, matcher: string): void {
+  if (tolerance === undefined || isTolerance(tolerance)) return
+  const perMetric = typeof tolerance === 'object' && tolerance !== null && !Array.isArray(tolerance) ? Object.entries(tolerance) : []
+  const bad = perMetric.find(([, t]) => !isTolerance(t))
+  if (perMetric.length > 0 && bad === undefined) return
+  if (bad !== undefined) {
+    const [key, t] = bad
+    if (typeof t === 'object' && t !== null) checkOptionKeys(t, TOLERANCE_KEYS, `${matcher} tolerance.${key}`)
+    const near = typeof t === 'number' ? closestKey(key, Object.keys(TOLERANCE_KEYS)) : undefined
+    if (near !== undefined) {
+      throw new ModelgateError('E_UNKNOWN_OPTION', `${matcher}: unknown tolerance key ${JSON.stringify(key)}; did you mean ${JSON.stringify(near)}? (valid: relative, absolute, or metric → { relative?, absolute? }).`, { value: key })
+    }
+  }
+  throw new ModelgateError('E_GATE_OPTION', `${matcher}: tolerance must be { relative?, absolute? } or { metric: { relative?, absolute? } }, got ${JSON.stringify(tolerance)}.`, { value: tolerance })
+}
+
 function checkMetrics(metrics: unknown): readonly string[] {
   if (!Array.isArray(metrics) || metrics.length === 0 || !metrics.every((m) => typeof m === 'string' && m !== '')) {
     throw new ModelgateError('E_GATE_OPTION', `toMatchBaseline: metrics must be a non-empty array of metric names, got ${describe(metrics)}.`, { value: metrics })
@@ -106,6 +131,9 @@ function toMatchBaseline(this: MatcherState, received: unknown, options: MatchBa
   const matcher = 'toMatchBaseline'
   const model = receivedModel(received, matcher)
   if (typeof options !== 'object' || options === null) throw new ModelgateError('E_GATE_OPTION', `${matcher}: options must be an object, got ${describe(options)}.`, { value: options })
+  checkOptionKeys(options, MATCH_BASELINE_OPTION_KEYS, matcher)
+  checkOptionKeys(options.bench, MEASURE_OPTION_KEYS, `${matcher} options.bench`)
+  checkTolerance(options.tolerance, matcher)
   const task = this.task as TestTask | undefined
   if (task === undefined) throw new ModelgateError('E_GATE_OPTION', `${matcher} must run inside a test: its entry is keyed by the test's name.`)
   const context = gateContext()

@@ -10,6 +10,7 @@ import type { DeviceProfile, EstimateOptions } from '../estimate/index.js'
 import { gateContext } from './context.js'
 import { guardAsync } from './guard.js'
 import { recordMetric } from './record.js'
+import { checkOptionKeys, optionKeys } from '../_options.js'
 import { formatMs, hint, modelLabel, positiveNumber, receivedModel, type MatcherOutcome } from './shared.js'
 
 /** Options of `toEstimateUnderMs`. */
@@ -20,6 +21,9 @@ export interface EstimateUnderOptions {
   readonly threads?: number
 }
 
+/** The keys of {@link EstimateUnderOptions}; any other key is refused. */
+export const ESTIMATE_UNDER_OPTION_KEYS = optionKeys<EstimateUnderOptions>({ device: true, threads: true })
+
 /** The metric key of an estimated latency in reports. */
 export const ESTIMATE_METRIC = 'estimate.latency'
 
@@ -27,6 +31,7 @@ function toEstimateUnderMs(this: MatcherState, received: unknown, ms: number, op
   const matcher = 'toEstimateUnderMs'
   const model = receivedModel(received, matcher)
   positiveNumber(ms, matcher, 'the budget in ms')
+  checkOptionKeys(options, ESTIMATE_UNDER_OPTION_KEYS, matcher)
   if (typeof options !== 'object' || options === null || options.device === undefined) {
     throw new ModelgateError('E_GATE_OPTION', `${matcher}: give the device, e.g. { device: 'raspberry-pi-5' } (or 'this-machine', or a profile).`, { value: options })
   }

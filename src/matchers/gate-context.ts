@@ -4,7 +4,10 @@
  * main process, where nothing of Vitest's runtime should be imported).
  */
 import type { UpdateMode } from '../baseline/index.js'
+import { optionKeys } from '../_options.js'
 import type { BenchOptions } from '../bench/index.js'
+// the key list only: bench/types.ts is pure, unlike the runner behind bench/index.ts
+import { BENCH_OPTION_KEYS } from '../bench/types.js'
 import type { Tolerance } from '../report/types.js'
 
 /** The key under which the plugin provides {@link GateContext} to workers. */
@@ -22,6 +25,10 @@ export interface GateLatencyOptions {
   /** A git ref holding the baseline's model (e.g. `origin/main`), when its blob is not otherwise in the clone. Env: MODELGATE_BASELINE_REF. */
   readonly baselineRef?: string
 }
+
+const { onProgress: _onProgress, inputs: _inputs, shapes: _shapes, dims: _dims, batch: _batch, ...GATE_BENCH_KEYS } = BENCH_OPTION_KEYS
+/** The keys of {@link GateBenchOptions} (the plugin's `bench`); any other key is refused. */
+export const GATE_BENCH_OPTION_KEYS = optionKeys<GateBenchOptions>(GATE_BENCH_KEYS)
 
 /** The gate's options as the workers see them (resolved, JSON-serialisable). */
 export interface GateContext {

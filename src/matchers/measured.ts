@@ -4,6 +4,7 @@
  */
 import type { MatcherState } from 'vitest'
 import { projectPath } from '../baseline/index.js'
+import { checkOptionKeys, optionKeys } from '../_options.js'
 import type { BenchCompleted, BenchConditions, BenchOptions, BenchResult, EngineName } from '../bench/index.js'
 import { ModelgateError } from '../errors.js'
 import type { ModelHandle } from '../model/index.js'
@@ -43,6 +44,11 @@ export interface FasterThanOptions extends MeasureOptions {
   /** Required speed-up: median(other) ÷ median(model) must be at least this, and confidently above 1. @default 1 */
   readonly by?: number
 }
+
+/** The keys of {@link MeasureOptions}, {@link RunUnderOptions} and {@link FasterThanOptions}; any other key is refused. */
+export const MEASURE_OPTION_KEYS = optionKeys<MeasureOptions>({ batch: true, threads: true, time: true, iterations: true, engine: true, executionProviders: true })
+export const RUN_UNDER_OPTION_KEYS = optionKeys<RunUnderOptions>({ ...MEASURE_OPTION_KEYS, percentile: true })
+export const FASTER_THAN_OPTION_KEYS = optionKeys<FasterThanOptions>({ ...MEASURE_OPTION_KEYS, by: true })
 
 const PERCENTILES: readonly LatencyPercentile[] = ['p50', 'p90', 'p95', 'p99']
 
@@ -96,6 +102,7 @@ function assertionText(state: MatcherState, matcher: string, args: string): stri
 function toRunUnderMs(this: MatcherState, received: unknown, ms: number, options: RunUnderOptions = {}): Promise<MatcherOutcome> {
   const matcher = 'toRunUnderMs'
   const model = receivedModel(received, matcher)
+  checkOptionKeys(options, RUN_UNDER_OPTION_KEYS, matcher)
   positiveNumber(ms, matcher, 'the budget in ms')
   const percentile = options.percentile ?? 'p50'
   if (!PERCENTILES.includes(percentile)) {
@@ -124,6 +131,7 @@ function toRunUnderMs(this: MatcherState, received: unknown, ms: number, options
 function toHaveThroughputAbove(this: MatcherState, received: unknown, samplesPerSec: number, options: MeasureOptions = {}): Promise<MatcherOutcome> {
   const matcher = 'toHaveThroughputAbove'
   const model = receivedModel(received, matcher)
+  checkOptionKeys(options, MEASURE_OPTION_KEYS, matcher)
   positiveNumber(samplesPerSec, matcher, 'the throughput in samples/s')
   const context = gateContext()
   const label = modelLabel(model, context.root)
@@ -148,6 +156,7 @@ function toBeFasterThan(this: MatcherState, received: unknown, other: unknown, o
   const matcher = 'toBeFasterThan'
   const model = receivedModel(received, matcher)
   const reference = receivedModel(other, `${matcher} (the model to compare with)`)
+  checkOptionKeys(options, FASTER_THAN_OPTION_KEYS, matcher)
   const by = options.by === undefined ? 1 : positiveNumber(options.by, matcher, 'by')
   const context = gateContext()
   const label = modelLabel(model, context.root)

@@ -4,7 +4,8 @@
  */
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { analyzeModelSync, type AnalysisReport, type AnalyzeOptions } from '../analysis/index.js'
+import { checkOptionKeys, optionKeys } from '../_options.js'
+import { analyzeModelSync, ANALYZE_OPTION_KEYS, type AnalysisReport, type AnalyzeOptions } from '../analysis/index.js'
 import { ModelgateError } from '../errors.js'
 
 /** Options of {@link loadModel}: the shapes the model is analysed and run with. */
@@ -12,6 +13,9 @@ export interface ModelOptions extends AnalyzeOptions {
   /** A display name (default: the path as given). */
   readonly name?: string
 }
+
+/** The keys of {@link ModelOptions}; any other key is refused. */
+export const MODEL_OPTION_KEYS = optionKeys<ModelOptions>({ ...ANALYZE_OPTION_KEYS, name: true })
 
 /** A model and the shapes to use it with. */
 export interface ModelHandle {
@@ -44,6 +48,7 @@ export function createModelHandle(path: string, options: ModelOptions = {}): Mod
   if (typeof path !== 'string' || path === '') {
     throw new ModelgateError('E_MATCHER_INPUT', `Expected a path to an .onnx file, got ${JSON.stringify(path)}.`, { value: path })
   }
+  checkOptionKeys(options, MODEL_OPTION_KEYS, 'loadModel()')
   const absolute = resolve(path)
   try {
     if (!statSync(absolute).isFile()) throw new Error('not a file')
@@ -57,7 +62,8 @@ export function createModelHandle(path: string, options: ModelOptions = {}): Mod
     name: options.name ?? path,
     options,
     analysis() {
-      cached ??= analyzeModelSync(absolute, options)
+      const { name: _name, ...analyzeOptions } = options
+      cached ??= analyzeModelSync(absolute, analyzeOptions)
       return cached
     },
   }

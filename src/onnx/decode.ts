@@ -278,9 +278,9 @@ class Converter {
 
   tensor(t: onnxProto.onnx.ITensorProto): OnnxTensor {
     const dtype: DataTypeName = dataTypeName(t.dataType ?? 0) ?? 'undefined'
-    const dims = (t.dims ?? []).map((d) => {
+    const dims = (t.dims ?? []).map((d, axis) => {
       const n = toInt(d, `a dim of tensor ${t.name ?? ''}`)
-      if (n < 0) throw new DecodeError(`tensor ${t.name ?? ''} has a negative dim ${n}`)
+      if (n < 0) throw new DecodeError(`tensor ${JSON.stringify(t.name ?? '')} declares dim ${n} on axis ${axis}; a dim is ≥ 0`)
       return n
     })
     return { name: t.name ?? '', dtype, dims, payload: this.payload(t) }

@@ -9,7 +9,8 @@ import { DecodeError, decodeScannedModel } from './decode.js'
 import { ExternalDataResolver } from './external-data.js'
 import { fileSource, memorySource, type ByteSource } from './source.js'
 import type { OnnxModel, TensorPayload } from './types.js'
-import { WireError, scanModel } from './wire.js'
+import { assertDeclaredDims } from './declared-dims.js'
+import { WireError, WireNestingError, scanModel } from './wire.js'
 
 /** A model read from disk or memory, with access to its payloads until closed. */
 export interface LoadedModel {
@@ -55,6 +56,7 @@ export function readOnnxModel(input: string | Uint8Array): LoadedModel {
       throw new ModelgateError('E_NOT_ONNX', `${label} decodes as protobuf but is not an ONNX model (ir_version ${decoded.irVersion}, no opset imports).`, { value: decoded.irVersion, ...fileOpt })
     }
     const model: OnnxModel = { ...decoded, externalDataBytes: externals.totalBytes() }
+    assertDeclaredDims(model, label, path)
     return {
       model,
       path,
@@ -66,6 +68,9 @@ export function readOnnxModel(input: string | Uint8Array): LoadedModel {
     if (isModelgateError(error)) throw error
     if (error instanceof WireError && error.atTop) {
       throw new ModelgateError('E_NOT_ONNX', `${label} is not an ONNX model: ${error.message}.`, { value: error.offset, ...fileOpt, cause: error })
+    }
+    if (error instanceof WireNestingError) {
+      throw new ModelgateError('E_ONNX_NESTING', `${label} has messages nested more than ${error.limit} deep (at byte ${error.offset}).`, { value: error.limit, ...fileOpt, cause: error })
     }
     if (error instanceof DecodeError) {
       throw new ModelgateError('E_ONNX_INVALID', `${label} is not a valid ONNX model: ${error.message}.`, { ...fileOpt, cause: error })

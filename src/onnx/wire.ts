@@ -37,6 +37,16 @@ export class WireError extends Error {
   }
 }
 
+/** Thrown when messages are nested deeper than the scanner follows: a limit of modelgate, not a broken file. */
+export class WireNestingError extends WireError {
+  constructor(
+    readonly limit: number,
+    offset: number,
+  ) {
+    super(`messages are nested more than ${limit} deep at byte ${offset}`, offset, false)
+  }
+}
+
 type Kind = 'model' | 'graph' | 'node' | 'attribute' | 'tensor' | 'sparse' | 'function'
 
 const DESCEND: Record<Kind, Readonly<Record<number, Kind>>> = {
@@ -247,7 +257,7 @@ export function scanModel(source: ScanSource): ScanResult {
 
   /** Scans a message's fields in [start, end) into the plan; returns the message's new length. */
   const scan = (kind: Kind, start: number, end: number, depth: number): number => {
-    if (depth > MAX_DEPTH) throw new WireError(`messages are nested more than ${MAX_DEPTH} deep at byte ${start}`, start, false)
+    if (depth > MAX_DEPTH) throw new WireNestingError(MAX_DEPTH, start)
     const totalBefore = plan.total
     let run = start
     let payloadIndex = -1

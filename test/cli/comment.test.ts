@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { EXIT_NO_PERMISSION, commentCommand } from '../../src/cli/comment.js'
+import { EXIT_GITHUB_TIMEOUT, EXIT_NO_PERMISSION, commentCommand } from '../../src/cli/comment.js'
 import type { CliIo } from '../../src/cli/io.js'
 import { runCli } from '../../src/cli/run.js'
 import { COMMENT_MARKER } from '../../src/report/index.js'
@@ -61,6 +61,8 @@ describe('modelgate comment', () => {
       'POST /api/v3/repos/octo/models/issues/7/comments',
       'GET /api/v3/repos/octo/models/issues/7/comments?per_page=100',
       'GET /api/v3/repos/octo/models/issues/7/comments?per_page=100&page=2',
+      // a comment with the marker: whose is it? The Actions token may not ask (403), so it is github-actions[bot]
+      'GET /api/v3/user',
       'PATCH /api/v3/repos/octo/models/issues/comments/1000',
     ])
     expect(github.comments.get(7)).toHaveLength(151)
@@ -154,5 +156,93 @@ describe('modelgate comment', () => {
   test('the dispatcher runs it: `modelgate comment` with a 403 exits 3', async () => {
     github.script.push({ status: 403, body: { message: 'Resource not accessible by integration' } })
     expect(await runCli(['comment', '--report', reportPath, '--pr', '7'], io())).toBe(3)
+  })
+
+  test('a marker comment by someone else is left alone: a fresh comment is posted, nothing is PATCHed', async () => {
+    const spoof = `${COMMENT_MARKER}\nall models pass, merge away`
+    github.comments.set(7, [
+      { id: 1, body: 'LGTM', user: { login: 'reviewer', type: 'User' } },
+      { id: 2, body: spoof, user: { login: 'mallory', type: 'User' } },
+      // a human cannot be github-actions[bot] (brackets are not allowed in logins), but a look-alike type is refused too
+      { id: 3, body: spoof, user: { login: 'github-actions[bot]', type: 'User' } },
+    ])
+    expect(await commentCommand(['--report', reportPath, '--pr', '7'], io(), deps)).toBe(0)
+    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v3/repos/octo/models/issues/7/comments?per_page=100',
+      'GET /api/v3/user',
+      'POST /api/v3/repos/octo/models/issues/7/comments',
+    ])
+    const comments = github.comments.get(7)!
+    expect(comments.map((c) => [c.id, c.user.login])).toEqual([[1, 'reviewer'], [2, 'mallory'], [3, 'github-actions[bot]'], [1000, 'github-actions[bot]']])
+    expect(comments[1]!.body).toBe(spoof)
+    expect(comments[2]!.body).toBe(spoof)
+    expect(out.stderr).toMatchInlineSnapshot(`
+      "modelgate: left comment 2 by mallory alone: it starts with the report marker, but only comments by github-actions[bot] are updated.
+      modelgate: left comment 3 by github-actions[bot] alone: it starts with the report marker, but only comments by github-actions[bot] are updated.
+      "
+    `)
+
+    // the next run finds its own comment after the spoofed ones and updates it in place
+    github.requests.length = 0
+    expect(await commentCommand(['--report', reportPath, '--pr', '7'], io(), deps)).toBe(0)
+    expect(github.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH'])
+    expect(github.requests[2]!.path).toBe('/api/v3/repos/octo/models/issues/comments/1000')
+    expect(github.comments.get(7)).toHaveLength(4)
+  })
+
+  test('a personal token is asked who it is (GET /user) and updates only its own comment', async () => {
+    github.identity = { login: 'Octo-CI', type: 'User' }
+    github.comments.set(7, [
+      { id: 5, body: `${COMMENT_MARKER}\nold`, user: { login: 'github-actions[bot]', type: 'Bot' } },
+      // logins compare case-insensitively, as GitHub's do
+      { id: 6, body: `${COMMENT_MARKER}\nold`, user: { login: 'octo-ci', type: 'User' } },
+    ])
+    expect(await commentCommand(['--report', reportPath, '--pr', '7'], io(), deps)).toBe(0)
+    expect(github.requests.map((r) => `${r.method} ${r.path}`).slice(1)).toEqual(['GET /api/v3/user', 'PATCH /api/v3/repos/octo/models/issues/comments/6'])
+    expect(github.comments.get(7)![0]!.body).toBe(`${COMMENT_MARKER}\nold`)
+    expect(github.comments.get(7)![1]!.body.startsWith(`${COMMENT_MARKER}\n## modelgate`)).toBe(true)
+  })
+
+  test('--author names the login of another app\'s token, and GET /user is not asked', async () => {
+    github.identity = { login: 'gate-app[bot]', type: 'Bot' }
+    github.comments.set(7, [{ id: 8, body: `${COMMENT_MARKER}\nold`, user: { login: 'gate-app[bot]', type: 'Bot' } }])
+    expect(await commentCommand(['--report', reportPath, '--pr', '7', '--author', 'gate-app[bot]'], io(), deps)).toBe(0)
+    expect(github.requests.map((r) => r.method)).toEqual(['GET', 'PATCH'])
+  })
+
+  test('a GitHub that accepts the connection and never answers: exit 4 within the time-out, naming the host and the step', async () => {
+    github.silent = true
+    const started = performance.now()
+    // three retries after the first attempt, each given 250 ms (the injected sleep skips the back-off)
+    expect(await commentCommand(['--report', reportPath, '--pr', '7', '--timeout', '250'], io(), deps)).toBe(EXIT_GITHUB_TIMEOUT)
+    const elapsed = performance.now() - started
+    expect(elapsed).toBeGreaterThanOrEqual(4 * 250 - 50)
+    expect(elapsed).toBeLessThan(4 * 250 + 8000)
+    expect(EXIT_GITHUB_TIMEOUT).toBe(4)
+    expect(waits).toEqual([1000, 2000, 4000])
+    expect(portless(out.stderr)).toMatchInlineSnapshot(`
+      "modelgate: E_GITHUB_TIMEOUT: 127.0.0.1:PORT did not answer GET /api/v3/repos/octo/models/issues/7/comments (listing the comments) within 0.25 s, 4 times. GitHub's API (or a proxy on the way) did not answer in time: check GITHUB_API_URL and the network, or raise --timeout / --total-timeout (MODELGATE_GITHUB_TIMEOUT_MS).
+      "
+    `)
+  })
+
+  test('the retries share one budget: --total-timeout ends the command even when one request may take longer', async () => {
+    github.silent = true
+    const started = performance.now()
+    const code = await commentCommand(['--report', reportPath, '--pr', '7', '--timeout', '60000', '--total-timeout', '400'], io({ MODELGATE_GITHUB_TIMEOUT_MS: '90000' }))
+    const elapsed = performance.now() - started
+    expect(code).toBe(4)
+    // the first attempt is cut at the budget's 400 ms; the real back-off (1 s) would outlast the budget, so no retry
+    expect(elapsed).toBeGreaterThanOrEqual(350)
+    expect(elapsed).toBeLessThan(8000)
+    expect(portless(out.stderr)).toContain('127.0.0.1:PORT did not answer GET /api/v3/repos/octo/models/issues/7/comments (listing the comments) within the 0.4 s budget of all requests and retries (1 attempt)')
+  })
+
+  test('MODELGATE_GITHUB_TIMEOUT_MS sets the time-out when --timeout is not given', async () => {
+    github.silent = true
+    const started = performance.now()
+    expect(await commentCommand(['--report', reportPath, '--pr', '7'], io({ MODELGATE_GITHUB_TIMEOUT_MS: '150' }), deps)).toBe(4)
+    expect(performance.now() - started).toBeLessThan(4 * 150 + 8000)
+    expect(out.stderr).toContain('within 0.15 s, 4 times')
   })
 })

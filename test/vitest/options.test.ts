@@ -28,7 +28,6 @@ describe('the plugin options', () => {
     ['update', { update: 'sometimes' }],
     ['baselineDir', { baselineDir: '' }],
     ['tolerance', { tolerance: { params: { relative: -1 } } }],
-    ['tolerance keys', { tolerance: { params: { percent: 5 } } }],
     ['latency.maxTime', { latency: { maxTime: 0 } }],
     ['latency.sessions', { latency: { sessions: 1.5 } }],
     ['latency.baselineRef', { latency: { baselineRef: '' } }],
