@@ -89,6 +89,8 @@ describe('the action\'s run step (action/comment.mjs)', () => {
       'GET /api/v3/repos/octo/models/issues/7/comments?per_page=100',
       'POST /api/v3/repos/octo/models/issues/7/comments',
       'GET /api/v3/repos/octo/models/issues/7/comments?per_page=100',
+      // a marker comment exists: ask who the token is (the Actions token gets 403 → github-actions[bot]) before editing it
+      'GET /api/v3/user',
       'PATCH /api/v3/repos/octo/models/issues/comments/1000',
     ])
     expect(github.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true)
