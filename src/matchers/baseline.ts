@@ -13,6 +13,7 @@ import {
 import { checkOptionKeys, closestKey, optionKeys } from '../_options.js'
 import { isModelgateError, ModelgateError } from '../errors.js'
 import type { MetricResult, Tolerance, VerdictKind } from '../report/types.js'
+import { reportValue } from '../report/values.js'
 import { gateContext, type GateContext } from './context.js'
 import { currentFigures, modelIdentity, quantizedSizeNote, type Figure } from './figures.js'
 import { evidenceFor, pairWithBaseline, PAIRED_METRICS, recordSessions, type PairingOutcome } from './latency-evidence.js'
@@ -222,9 +223,9 @@ function resultRow(model: string, row: MessageRow, context: GateContext, written
     metric: row.metric,
     unit: row.figure.unit,
     direction: row.figure.direction,
-    // report rows hold numbers (a count past 2^53 rounds there); the verdict above was decided on exact values
-    baseline: row.baseline === null ? null : Number(row.baseline),
-    current: Number(row.figure.value),
+    // a count past 2^53 stays its exact decimal digits, as in the baseline file
+    baseline: row.baseline === null ? null : reportValue(row.baseline),
+    current: reportValue(row.figure.value),
     deltaPct: row.deltaPct,
     tolerance: row.tolerance,
     verdict,

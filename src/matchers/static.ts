@@ -59,7 +59,8 @@ function budgetMatcher(matcher: string, metric: ExactFigure) {
         // `.not` asks for more than the limit: the row reads `≥ limit`.
         direction: this.isNot ? 'higher' : 'lower',
         baseline: null,
-        current: Number(value),
+        // a count past 2^53 stays its exact decimal digits
+        current: value,
         deltaPct: null,
         tolerance: {},
         verdict: pass !== (this.isNot === true) ? 'within-budget' : 'over-budget',

@@ -31,6 +31,8 @@ export function formatExact(value: Dim | null): string {
   if (value === null) return '—'
   if (isBigDim(value)) return BigInt(value).toLocaleString('en-US')
   if (typeof value === 'string') return value
+  // an integer past 2^53 held as a double (an older baseline's 2^60): its exact value, not 17 digits and zeros
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) return BigInt(value).toLocaleString('en-US')
   return value.toLocaleString('en-US')
 }
 

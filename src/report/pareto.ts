@@ -84,10 +84,12 @@ export function collectModelMetrics(reports: readonly GateReport[]): Map<string,
   const models = new Map<string, Map<string, ModelMetricValue>>()
   for (const report of reports) {
     for (const r of report.results) {
-      if (r.current === null || !Number.isFinite(r.current)) continue
+      // a count past 2^53 (decimal digits) is plotted as the nearest double
+      const value = r.current === null ? Number.NaN : Number(r.current)
+      if (!Number.isFinite(value)) continue
       let metrics = models.get(r.model)
       if (metrics === undefined) models.set(r.model, (metrics = new Map()))
-      if (!metrics.has(r.metric)) metrics.set(r.metric, { value: r.current, unit: r.unit, direction: r.direction })
+      if (!metrics.has(r.metric)) metrics.set(r.metric, { value, unit: r.unit, direction: r.direction })
     }
   }
   return models

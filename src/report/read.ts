@@ -30,6 +30,9 @@ export async function readReport(path: string): Promise<GateReport> {
   return data as GateReport
 }
 
+/** A count past 2^53 as the report holds it: decimal digits only (no sign, point, exponent or space). */
+const EXACT_DIGITS = /^[0-9]+$/
+
 /** Names the first structural problem of a would-be report, or undefined when it is one. */
 export function checkReport(data: unknown): string | undefined {
   if (!isRecord(data)) return 'not a JSON object'
@@ -40,7 +43,12 @@ export function checkReport(data: unknown): string | undefined {
   for (const [i, r] of (data.results as unknown[]).entries()) {
     if (!isRecord(r)) return `results[${i}] is not an object`
     for (const key of ['model', 'metric', 'unit', 'direction', 'verdict'] as const) if (typeof r[key] !== 'string') return `results[${i}].${key} is not a string`
-    for (const key of ['baseline', 'current', 'deltaPct'] as const) if (r[key] !== null && typeof r[key] !== 'number') return `results[${i}].${key} is not a number or null`
+    // an exact count past 2^53 is its decimal digits, nothing else
+    for (const key of ['baseline', 'current'] as const) {
+      const v = r[key]
+      if (v !== null && typeof v !== 'number' && !(typeof v === 'string' && EXACT_DIGITS.test(v))) return `results[${i}].${key} is ${JSON.stringify(v)}, not a number, the decimal digits of an exact count, or null`
+    }
+    if (r.deltaPct !== null && typeof r.deltaPct !== 'number') return `results[${i}].deltaPct is not a number or null`
     if (!isRecord(r.tolerance)) return `results[${i}].tolerance is not an object`
   }
   return undefined

@@ -55,8 +55,13 @@ export interface MetricResult {
   /** Unit, always explicit: `params`, `MACs`, `FLOPs`, `bytes`, `ms`, `samples/s`, `ratio` … */
   readonly unit: string
   readonly direction: Direction
-  readonly baseline: number | null
-  readonly current: number | null
+  /**
+   * The committed figure: a number, or the decimal digits of an exact count past 2^53 (`"1208925819614629174706176"`),
+   * as in the analysis JSON and the baseline files. Null when there is none (`new`, budget rows).
+   */
+  readonly baseline: number | string | null
+  /** This run's figure: a number, or the decimal digits of an exact count past 2^53. Null for `obsolete`. */
+  readonly current: number | string | null
   /** (current − baseline) / baseline × 100; null when either is missing or the baseline is 0. */
   readonly deltaPct: number | null
   readonly tolerance: Tolerance

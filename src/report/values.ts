@@ -2,6 +2,7 @@
  * How the report's figures read: verdict labels, metric names, values with explicit units, Δ and limits.
  * Shared by the markdown and the terminal renderers, so both say the same thing.
  */
+import { dimFromBigInt, dimToBigInt } from '../analysis/dims.js'
 import { formatBytes, formatExact, formatSi } from './format.js'
 import type { GateReport, MetricResult, VerdictKind } from './types.js'
 
@@ -100,9 +101,23 @@ export function formatMs(ms: number): string {
   return `${sig(ms)} ms`
 }
 
-/** A value with its unit, e.g. `4.089 G MACs`, `97.49 MiB`, `12.3 ms`, `78.50 %`. `exact` prints every digit. */
-export function formatValue(value: number | null, unit: string, exact = false): string {
+/**
+ * A figure as a report row holds it: a number, or the decimal digits of an exact count past 2^53 (a decimal
+ * string within the safe range becomes its number, so one value has one form).
+ */
+export function reportValue(value: number | string): number | string {
+  if (typeof value === 'number') return value
+  const exact = dimToBigInt(value)
+  return exact === undefined ? value : dimFromBigInt(exact)
+}
+
+/**
+ * A value with its unit, e.g. `4.089 G MACs`, `97.49 MiB`, `12.3 ms`, `78.50 %`. `exact` prints every digit
+ * (every digit of a count past 2^53 too: `1,208,925,819,614,629,174,706,177 MACs`).
+ */
+export function formatValue(value: number | string | null, unit: string, exact = false): string {
   if (value === null) return '—'
+  if (typeof value === 'string') return unit === 'bytes' ? (exact ? `${formatExact(value)} B` : formatBytes(value)) : `${exact ? formatExact(value) : formatSi(value)} ${unit}`
   switch (unit) {
     case 'bytes':
       return exact ? `${formatExact(value)} B` : formatBytes(value)
@@ -121,16 +136,26 @@ export function formatValue(value: number | null, unit: string, exact = false): 
 export function formatPair(result: MetricResult): [string, string] {
   const a = formatValue(result.baseline, result.unit)
   const b = formatValue(result.current, result.unit)
-  if (a === b && result.baseline !== result.current) return [formatValue(result.baseline, result.unit, true), formatValue(result.current, result.unit, true)]
+  if (a === b && !sameValue(result.baseline, result.current)) return [formatValue(result.baseline, result.unit, true), formatValue(result.current, result.unit, true)]
   return [a, b]
 }
 
-/** `+21.5 %`, `-3.20 %`, `±0 %`, `—` when there is no Δ. */
+/** Equal figures: a count past 2^53 (digits) compares exactly with another. */
+function sameValue(a: number | string | null, b: number | string | null): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a !== null && b !== null && dimToBigInt(a) !== undefined && dimToBigInt(a) === dimToBigInt(b)
+  return a === b
+}
+
+/**
+ * `+21.5 %`, `-3.20 %`, `±0 %`, `—` when there is no Δ. A change too small for two decimals keeps two
+ * significant digits (`+8.3e-23 %`: one MAC more at 2^80), so a regression never reads `+0.00 %`.
+ */
 export function formatDelta(deltaPct: number | null): string {
   if (deltaPct === null || !Number.isFinite(deltaPct)) return '—'
   if (deltaPct === 0) return '±0 %'
   const digits = Math.abs(deltaPct) < 10 ? 2 : 1
-  return `${deltaPct > 0 ? '+' : ''}${deltaPct.toFixed(digits)} %`
+  const text = Math.abs(deltaPct) < 0.005 ? String(Number(deltaPct.toPrecision(2))) : deltaPct.toFixed(digits)
+  return `${deltaPct > 0 ? '+' : ''}${text} %`
 }
 
 /** The limit a result was held to: a budget (`≤ 5 M params`), a tolerance (`+10 %`) or `exact`. */

@@ -9,6 +9,7 @@ import { resolve } from 'node:path'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { PROVIDE_KEY, type GateContext } from '../matchers/gate-context.js'
 import type { GateReport, MetricResult } from '../report/types.js'
+import { reportValue } from '../report/values.js'
 import { collectRun } from './collect.js'
 import { resolveGateContext, resolveUpdateMode } from './options.js'
 import { writeBaselines, type WriteOutcome } from './write.js'
@@ -94,7 +95,7 @@ function obsoleteResults(outcome: WriteOutcome): MetricResult[] {
       metric,
       unit: m.unit,
       direction: m.direction,
-      baseline: Number(m.value),
+      baseline: reportValue(m.value),
       current: null,
       deltaPct: null,
       tolerance: m.tolerance,

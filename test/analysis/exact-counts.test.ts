@@ -6,31 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GraphBuilder, ModelBuilder } from '../../fixtures/builder/index.js'
+import { ModelBuilder } from '../../fixtures/builder/index.js'
 import { analyzeModel } from '../../src/analysis/index.js'
 import { compareFigure } from '../../src/baseline/index.js'
 import { runCli } from '../../src/cli/run.js'
 import { STATIC_MATCHERS } from '../../src/matchers/index.js'
 import { fakeTask, matcherState, type Outcome } from '../matchers/state.js'
-
-/** Loop(M = 2^62, no condition) around h ← h·W with h, W [64, 64]. */
-function hugeLoop(): ModelBuilder {
-  const g = new ModelBuilder()
-  g.input('x', 'float32', [64, 64])
-  g.initializer('trips', 'int64', [], [2n ** 62n])
-  g.initializer('w', 'float32', [64, 64])
-  const body = new GraphBuilder('body', 'body/')
-  body.input('i', 'int64', [])
-  body.input('c', 'bool', [])
-  body.input('h', 'float32', [64, 64])
-  body.node('Identity', ['c'], ['c_out'])
-  body.node('MatMul', ['h', 'w'], ['h_out'])
-  body.output('c_out', 'bool', [])
-  body.output('h_out', 'float32', [64, 64])
-  g.node('Loop', ['trips', '', 'x'], ['y'], { body }, { name: 'loop' })
-  g.output('y', 'float32', [64, 64])
-  return g
-}
+import { hugeLoop } from './huge-models.js'
 
 /** C = A·B with A, B, C [n, n] declared in the file (no weights). */
 function squareMatMul(n: number): ModelBuilder {

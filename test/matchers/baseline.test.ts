@@ -233,6 +233,63 @@ describe('latency rows: same model, paired, unpaired (real runner, verdicts not 
   })
 })
 
+describe('a count past 2^53 in the gate report', () => {
+  // 2^80 = 1,208,925,819,614,629,174,706,176: hugeLoop's MACs (2^62 trips × a 64×64 MatMul of 64³ = 2^18 MACs)
+  const TWO_80 = '1208925819614629174706176'
+  const BELOW = '1208925819614629174706175'
+
+  it('a change of 1 at 2^80 MACs is a regression row with both exact counts, through the JSON, markdown, terminal, read and merge', async () => {
+    expect((2n ** 80n).toString()).toBe(TWO_80)
+    expect((2n ** 80n - 1n).toString()).toBe(BELOW)
+    const { hugeLoop } = await import('../analysis/huge-models.js')
+    const path = join(DIR, 'loop.onnx')
+    hugeLoop().writeTo(path)
+    setContext('new')
+    const first = await check({ metrics: ['macs'] }, path)
+    expect(first.records.results[0]).toMatchObject({ metric: 'macs', baseline: null, current: TWO_80, verdict: 'new' })
+    // the committed entry says 2^80 − 1: this run's 2^80 is one MAC more
+    const { key, next } = first.records.baselines[0]!
+    commit({ [key]: { ...next!, metrics: { macs: { ...next!.metrics.macs!, value: BELOW } } } })
+    setContext('none')
+    const { outcome, records } = await check({ metrics: ['macs'] }, path)
+    expect(outcome.pass).toBe(false)
+    const row = records.results[0]!
+    expect(row).toMatchObject({ metric: 'macs', unit: 'MACs', baseline: BELOW, current: TWO_80, verdict: 'regression' })
+    // Δ = 1 / (2^80 − 1) × 100 %, within a double's precision of 100 / 2^80 (2^80 is exact as a double)
+    expect(Math.abs(row.deltaPct! / (100 / 2 ** 80) - 1)).toBeLessThan(1e-12)
+
+    const { publishReport, readReport, mergeReports } = await import('../../src/report/index.js')
+    const report = { schema: 'modelgate-report/1' as const, modelgateVersion: '0.1.0', costModelVersion: '1.0.0', shards: ['1/2'], results: [{ ...row, test: { file: 'test/a.test.ts', name: 'conv is gated' } }], updateCommand: 'npx vitest run -u' }
+    let stdout = ''
+    const paths = await publishReport(report, { dir: join(DIR, 'report'), env: {}, stdout: { write: (s: string) => (stdout += s) } })
+    const json = readFileSync(paths.jsonPath, 'utf8')
+    expect(json).toContain(`"baseline": "${BELOW}"`)
+    expect(json).toContain(`"current": "${TWO_80}"`)
+    // both round to 1.209 Y MACs: every digit is shown, and Δ keeps two significant digits instead of +0.00 %
+    const cells = '| MACs | 1,208,925,819,614,629,174,706,175 MACs | 1,208,925,819,614,629,174,706,176 MACs | +8.3e-23 % | exact |'
+    expect(readFileSync(paths.markdownPath, 'utf8')).toContain(`| ❌ regression | `)
+    expect(readFileSync(paths.markdownPath, 'utf8')).toContain(cells)
+    expect(stdout).toContain('1,208,925,819,614,629,174,706,175 MACs  1,208,925,819,614,629,174,706,176 MACs  +8.3e-23 %')
+    // read back and merged with another shard, the digits are unchanged
+    const read = await readReport(paths.jsonPath)
+    expect(read).toEqual(report)
+    const merged = mergeReports([read, { ...read, shards: ['2/2'], results: [] }])
+    expect(merged.results).toEqual(report.results)
+    expect(merged.results[0]!.current).toBe(TWO_80)
+  })
+
+  it('a budget row holds the exact count too', async () => {
+    const { hugeLoop } = await import('../analysis/huge-models.js')
+    const { STATIC_MATCHERS } = await import('../../src/matchers/index.js')
+    const path = join(DIR, 'loop.onnx')
+    hugeLoop().writeTo(path)
+    const task = fakeTask()
+    const fn = STATIC_MATCHERS.toHaveMacsBelow as (this: unknown, received: unknown, limit: number) => Outcome
+    expect(fn.call(matcherState({ task }), path, 2 ** 81).pass).toBe(true)
+    expect(task.meta.modelgate!.results[0]).toMatchObject({ metric: 'macs', current: TWO_80, verdict: 'within-budget', budget: 2 ** 81 })
+  })
+})
+
 async function heavier(): Promise<string> {
   const { convModel } = await import('../e2e/harness.js')
   const path = join(DIR, 'wide.onnx')

@@ -41,7 +41,7 @@ describe('mergeReports', () => {
   })
 
   test('two different results for the same test and metric are an error', () => {
-    const other = report(fileA.map((r) => ({ ...r, current: (r.current ?? 0) + 1 })), { shards: ['2/2'] })
+    const other = report(fileA.map((r) => ({ ...r, current: Number(r.current ?? 0) + 1 })), { shards: ['2/2'] })
     expect(() => mergeReports([report(fileA, { shards: ['1/2'] }), other])).toThrow(expect.objectContaining({ code: 'E_REPORT_MERGE' }))
   })
 

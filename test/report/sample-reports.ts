@@ -17,7 +17,9 @@ export const CONDITIONS: MeasurementConditions = {
 export function result(over: Partial<MetricResult> & Pick<MetricResult, 'model'>): MetricResult {
   const baseline = over.baseline === undefined ? 1_000_000 : over.baseline
   const current = over.current === undefined ? baseline : over.current
-  const deltaPct = baseline === null || current === null || baseline === 0 ? null : ((current - baseline) / baseline) * 100
+  // exact counts past 2^53 (decimal digits) subtract as BigInts, then divide as doubles
+  const difference = (a: number | string, b: number | string): number => (typeof a === 'number' && typeof b === 'number' ? a - b : Number(BigInt(a) - BigInt(b)))
+  const deltaPct = baseline === null || current === null || Number(baseline) === 0 ? null : (difference(current, baseline) / Number(baseline)) * 100
   return {
     metric: 'params',
     unit: 'params',
