@@ -4,7 +4,7 @@
  *   summary.json, observed-shapes.json, <test>/model.onnx for every test of summary.json, and the
  *   <test>/test_data_set_0/input_N.pb files that give inference a value (inputValueOf is defined).
  *
- *   node --import tsx test/conformance/pack-data.ts [--from ../shared/onnx-conformance]
+ *   node --import tsx test/conformance/pack-data.ts --from <folder of the full conformance data>
  *
  * Then check that `node --import tsx test/conformance/run.ts` still gives the same figures, and commit the archive.
  */
@@ -15,7 +15,12 @@ import { CONFORMANCE_ARCHIVE, inputValueOf } from './conformance.js'
 import { readTarGz, writeTarGz } from './tar.js'
 
 const { values } = parseArgs({ options: { from: { type: 'string' } } })
-const from = resolve(values.from ?? join(import.meta.dirname, '../../../shared/onnx-conformance'))
+// no default: the full folder is not part of a clone (a clone only needs the archive it produces)
+if (values.from === undefined) {
+  process.stderr.write('pack-data: give the full conformance folder with --from <path> (see test/conformance/data/README.md)\n')
+  process.exit(2)
+}
+const from = resolve(values.from)
 
 // the JSON files, then every model, then every input: like next to like compresses best in gzip's 32 KB window
 const files: [string, Uint8Array][] = []
