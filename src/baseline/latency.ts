@@ -20,7 +20,7 @@
  * Improvements obey the same rules as regressions. r is always oriented so that r > 1 is worse (throughput:
  * baseline/current).
  */
-import { tQuantile975 } from '../bench/stats.js'
+import { mean, sampleSd, tQuantile975 } from '../bench/stats.js'
 import type { BaselineMetric } from './baseline.generated.js'
 
 /** How a measured verdict was reached. */
@@ -84,14 +84,12 @@ export function smallestDetectableChange(ratio: number, ci: readonly [number, nu
 
 /** Sample SD of the logs of positive values (k − 1 divisor). */
 export function logSpread(values: readonly number[]): number {
-  const logs = values.map(Math.log)
-  const m = logs.reduce((a, b) => a + b, 0) / logs.length
-  return Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / (logs.length - 1))
+  return sampleSd(values.map(Math.log))
 }
 
 /** The central value of the sessions: their geometric mean (the mean of the logs the spread is taken around). */
 export function sessionsCenter(values: readonly number[]): number {
-  return Math.exp(values.reduce((a, b) => a + Math.log(b), 0) / values.length)
+  return Math.exp(mean(values.map(Math.log)))
 }
 
 /** Inputs of {@link judgeMeasured}. */
@@ -135,7 +133,9 @@ export function judgeMeasured(input: JudgeMeasuredInput): MeasuredJudgement {
     const p = evidence.paired
     const stats = { ratio: round(p.ratio), ciLow: round(p.ci[0]), ciHigh: round(p.ci[1]), threshold, confidence: 0.95, rounds: p.rounds, pairedMs: Math.round(p.elapsedMs), stoppedBy: p.stoppedBy }
     const head = `paired with the baseline's bytes (${p.source}) in ${p.rounds} interleaved rounds (${formatSeconds(p.elapsedMs)}): ratio ${round(p.ratio)} (95 % CI ${round(p.ci[0])}–${round(p.ci[1])}, current/baseline), threshold ${t}`
-    if (input.absolute !== undefined && Math.abs(p.currentMs - p.baselineMs) <= input.absolute) return { verdict: 'pass', pairing: 'paired', statistics: stats, note: `${head}; within the absolute tolerance` }
+    // the tolerance is in the metric's unit: ms for latency; for throughput, the committed figure scaled by the paired speed change
+    const pairedDifference = direction === 'lower' ? Math.abs(p.currentMs - p.baselineMs) : Math.abs(input.baselineValue * (p.baselineMs / p.currentMs - 1))
+    if (input.absolute !== undefined && pairedDifference <= input.absolute) return { verdict: 'pass', pairing: 'paired', statistics: stats, note: `${head}; within the absolute tolerance` }
     const v = intervalVerdict(p.ci, threshold)
     if (v === 'regression') return { verdict: 'regression', pairing: 'paired', statistics: stats, note: `${head}: slower beyond the threshold` }
     if (v === 'improvement') return { verdict: 'improvement', pairing: 'paired', statistics: stats, note: `${head}: faster beyond the threshold` }

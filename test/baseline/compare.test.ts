@@ -117,6 +117,19 @@ describe('a paired run against the baseline\'s bytes', () => {
     expect(result.note).toBe('paired with the baseline\'s bytes (git object 0123456789ab) in 400 interleaved rounds (6.2 s): ratio 1.01 (95 % CI 0.97–1.04, current/baseline), threshold 10 %: within the threshold')
   })
 
+  it('judges an absolute tolerance in the metric\'s own unit: samples/s for throughput, not ms', () => {
+    // Committed 160 samples/s; the paired run is 20 % slower (6 → 7.2 ms), so throughput drops by 160 × (1 − 6/7.2) = 26.7 samples/s.
+    const throughput = (value: number): BaselineMetric => ({ value, unit: 'samples/s', direction: 'higher', tolerance: { relative: 0.1 }, statistics: { samples: 200, p50: 6 }, conditions: CONDITIONS })
+    const slower = paired(1.2, [1.15, 1.25])
+    const judgeThroughput = (absolute: number) => compareFigure('throughput', throughput(160), throughput(160 / 1.2), { kind: 'measured', tolerance: { relative: 0.1, absolute }, evidence: { sameModel: false, paired: slower } })
+    // the 1.2 ms difference of the medians must not pass for 5 samples/s
+    expect(judgeThroughput(5).verdict).toBe('regression')
+    expect(judgeThroughput(30)).toMatchObject({ verdict: 'pass', pairing: 'paired' })
+    // latency keeps its ms: 7.2 − 6 = 1.2 ms
+    expect(compareFigure('latency.p50', measured(6.0), measured(7.2), { kind: 'measured', tolerance: { relative: 0.1, absolute: 1.5 }, evidence: { sameModel: false, paired: slower } }).verdict).toBe('pass')
+    expect(compareFigure('latency.p50', measured(6.0), measured(7.2), { kind: 'measured', tolerance: { relative: 0.1, absolute: 1 }, evidence: { sameModel: false, paired: slower } }).verdict).toBe('regression')
+  })
+
   it('is inconclusive when undecided at the time cap, with the smallest slowdown it could have detected', () => {
     // (1 + t)·r/lo − 1 = 1.1 × 1.10 / 1.05 − 1 = 0.152380…
     const result = judge({ ...paired(1.1, [1.05, 1.16]), stoppedBy: 'time-cap' })
