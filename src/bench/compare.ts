@@ -12,7 +12,7 @@ import { feedsFor, openModel, type OpenedModel } from './measure.js'
 import { sampleLatency } from './sampler.js'
 import { median, ratioOfMedians, summarizeLatency, type RatioEstimate } from './stats.js'
 import type { BenchConditions, CompareOptions, CompareSideOptions, ComparedSide, LatencyComparison } from './types.js'
-import { comparabilityIssue, DEFAULT_THRESHOLD, latencyVerdict } from './verdict.js'
+import { comparabilityIssue, DEFAULT_THRESHOLD, guardBand, latencyVerdict } from './verdict.js'
 
 const BOOTSTRAP_REPLICATES = 2000
 
@@ -55,7 +55,7 @@ export function autoRounds(timeMs: number, runMs: number): number {
  * The decision bounds of adaptive sampling: the caller's, or the verdict rule's guard band 1/(1 + t/2), 1 + t/2.
  */
 function decisionBounds(options: CompareOptions, threshold: number): readonly [number, number] {
-  if (options.bounds === undefined) return [1 / (1 + threshold / 2), 1 + threshold / 2]
+  if (options.bounds === undefined) return guardBand(threshold)
   const [lo, hi] = options.bounds
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo > 0 && lo < 1 && hi > 1)) {
     throw new ModelgateError('E_BENCH_OPTION', `bounds must be [lower < 1, upper > 1], both positive, got ${JSON.stringify(options.bounds)}.`, { value: options.bounds })
@@ -145,15 +145,18 @@ export async function compareInProcess(a: ModelRef, b: ModelRef, options: Compar
       }
     }
     const rounds = sideA.rounds.length
-    const conditionsOf = (side: typeof sideA, opts: CompareSideOptions): BenchConditions => benchConditions({
-      engineVersion: engineVersion(side.opened.ort, engineSettings(opts).engine),
-      settings: engineSettings(opts),
-      batch: side.resolved.batch,
-      specs: side.resolved.specs,
-      warmup: { iterations: Math.max(1, warmupIterations), timeMs: 0 },
-      measure: { timeMs: time, minIterations: rounds },
-      isolated,
-    })
+    const conditionsOf = (side: typeof sideA, opts: CompareSideOptions): BenchConditions => {
+      const settings = engineSettings(opts)
+      return benchConditions({
+        engineVersion: engineVersion(side.opened.ort, settings.engine),
+        settings,
+        batch: side.resolved.batch,
+        specs: side.resolved.specs,
+        warmup: { iterations: Math.max(1, warmupIterations), timeMs: 0 },
+        measure: { timeMs: time, minIterations: rounds },
+        isolated,
+      })
+    }
     const summary = (side: typeof sideA, conditions: BenchConditions): ComparedSide => {
       const latencyMs = summarizeLatency(side.rounds.flat())
       return { model: side.name, latencyMs, throughput: { samplesPerSec: (side.resolved.batch * 1000) / latencyMs.p50 }, conditions }

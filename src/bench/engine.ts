@@ -41,11 +41,6 @@ export function loadEngine(name: EngineName): Promise<Ort> {
   return promise
 }
 
-/** Loads onnxruntime-node (the default engine). */
-export function loadOrt(): Promise<Ort> {
-  return loadEngine('onnxruntime-node')
-}
-
 /** Engine settings with defaults applied. */
 export interface EngineSettings {
   readonly engine: EngineName
@@ -83,7 +78,7 @@ export function engineSettings(options: EngineOptions): EngineSettings {
 }
 
 /** The engine's version, as reported by the loaded module. */
-export function engineVersion(ort: Ort, engine: EngineName = 'onnxruntime-node'): string {
+export function engineVersion(ort: Ort, engine: EngineName): string {
   const versions = ort.env.versions as { readonly node?: string; readonly web?: string; readonly common: string }
   return (engine === 'onnxruntime-web' ? versions.web : versions.node) ?? versions.common
 }
@@ -131,9 +126,9 @@ export async function createOrtSession(ort: Ort, path: string | Uint8Array, sett
   if (settings.engine === 'onnxruntime-web') configureWeb(ort, settings)
   await checkProviders(ort, settings)
   try {
-    return typeof path === 'string'
-      ? await ort.InferenceSession.create(path, sessionOptions(settings, settings.executionProviders))
-      : await ort.InferenceSession.create(path, sessionOptions(settings, settings.executionProviders))
+    const options = sessionOptions(settings, settings.executionProviders)
+    // two calls only because create() is overloaded on the path's type
+    return typeof path === 'string' ? await ort.InferenceSession.create(path, options) : await ort.InferenceSession.create(path, options)
   } catch (error) {
     const reason = (error as Error).message.replace(/\s+/g, ' ').trim()
     const label = typeof path === 'string' ? JSON.stringify(path) : `a ${path.byteLength}-byte model`

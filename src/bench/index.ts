@@ -3,6 +3,7 @@
  * comparisons, and the one door to the engine (`openSession`).
  */
 export { benchModel, compareLatency, openSession } from './bench.js'
+export { ENGINES } from './engine.js'
 export type {
   BatchPoint,
   BenchCalibration,

@@ -25,13 +25,23 @@ export interface EngineIdentity {
 export const DEFAULT_THRESHOLD = 0.1
 
 /**
+ * The guard band of the latency verdict: a ratio interval must lie wholly above 1 + t/2 (or below its inverse).
+ * @param threshold the slowdown that must be caught, as a fraction
+ * @returns [1/(1 + t/2), 1 + t/2]
+ */
+export function guardBand(threshold: number): readonly [number, number] {
+  const guard = 1 + threshold / 2
+  return [1 / guard, guard]
+}
+
+/**
  * The verdict for a ratio's confidence interval.
  * @param ci the confidence interval of median(B)/median(A)
  * @param threshold the slowdown that must be caught, as a fraction (0.1 = 10 %)
  * @returns `slower`, `faster` or `no-detectable-difference`
  */
 export function latencyVerdict(ci: readonly [number, number], threshold: number): Exclude<LatencyVerdict, 'incomparable'> {
-  const guard = 1 + threshold / 2
+  const [, guard] = guardBand(threshold)
   if (ci[0] > guard) return 'slower'
   if (ci[1] < 1 / guard) return 'faster'
   return 'no-detectable-difference'

@@ -10,7 +10,7 @@ import { renderBenchText, renderComparisonText, renderProgress } from '../bench/
 import { ModelgateError } from '../errors.js'
 import { createModelHandle, type ModelHandle } from '../model/index.js'
 import type { CliIo } from './io.js'
-import { parseCount, parseDims, parseShapes } from './parse.js'
+import { parseCount, parseDims, parseEngine, parseShapes } from './parse.js'
 
 export const BENCH_USAGE = `modelgate bench <model.onnx> [options]
 modelgate bench <a.onnx> --vs <b.onnx> [options]
@@ -60,21 +60,6 @@ function parsePercent(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new ModelgateError('E_CLI_USAGE', `--threshold ${JSON.stringify(value)} is not a positive percentage.`, { value })
   return Number(value) / 100
-}
-
-/** `--engine NAME` and `--ep P1,P2` (repeatable) as runner options. */
-export function parseEngine(engine: string | undefined, eps: readonly string[] | undefined): { engine?: EngineName; executionProviders?: string[] } {
-  const out: { engine?: EngineName; executionProviders?: string[] } = {}
-  if (engine !== undefined) {
-    if (engine !== 'onnxruntime-node' && engine !== 'onnxruntime-web') throw new ModelgateError('E_CLI_USAGE', `--engine ${JSON.stringify(engine)} is not onnxruntime-node or onnxruntime-web.`, { value: engine })
-    out.engine = engine
-  }
-  if (eps !== undefined) {
-    const list = eps.flatMap((e) => e.split(',')).map((e) => e.trim())
-    if (list.length === 0 || list.some((e) => !/^[a-z][a-z0-9_-]*$/i.test(e))) throw new ModelgateError('E_CLI_USAGE', `--ep ${JSON.stringify(eps.join(','))} is not a comma-separated list of provider names (cpu, wasm, cuda …).`, { value: eps })
-    out.executionProviders = list
-  }
-  return out
 }
 
 /** A progress reporter: silent off a TTY, and for the first second. */

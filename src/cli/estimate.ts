@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { ModelgateError } from '../errors.js'
 import { BUILT_IN_PROFILES, estimateLatency, THIS_MACHINE, validateProfile, type DeviceProfile, type EstimateOptions } from '../estimate/index.js'
 import { describeProfile, renderEstimateText } from '../estimate/render-text.js'
-import { parseEngine } from './bench.js'
+import { parseEngine } from './parse.js'
 import type { CliIo } from './io.js'
 import { parseCount, parseDims, parseShapes } from './parse.js'
 

@@ -5,7 +5,7 @@ import { FIXTURES_DIR } from '../../fixtures/build.js'
 import { conditionDifferences } from '../../src/baseline/compare.js'
 import { benchModel, openSession } from '../../src/bench/index.js'
 import { comparabilityIssue } from '../../src/bench/verdict.js'
-import { parseEngine } from '../../src/cli/bench.js'
+import { parseEngine } from '../../src/cli/parse.js'
 
 const conv = join(FIXTURES_DIR, 'conv', 'model.onnx')
 const webVersion = (JSON.parse(readFileSync(join(import.meta.dirname, '../../node_modules/onnxruntime-web/package.json'), 'utf8')) as { version: string }).version
