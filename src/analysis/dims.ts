@@ -412,11 +412,6 @@ export function dimMin(a: Dim, b: Dim): Dim {
   return extremum('min', [a, b])
 }
 
-/** The larger of two values for all symbol values ≥ 1 when that is decidable, else their simplified `max(…)`. */
-export function dimLarger(a: Dim, b: Dim): Dim {
-  return dimMax(a, b)
-}
-
 /**
  * The candidates of a value that is a `max(…)` (or `min(…)`) of polynomials, and the one that dominates for
  * large values: `dominant` bounds every other candidate whenever each symbol named in `from` is at least that

@@ -3,7 +3,7 @@
  * lifetimes over the execution order — not a sum of all activations.
  */
 import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
-import { dimAdd, dimCeilDiv, dimLarger, dimMul, dimProduct, dimSub, type Dim } from './dims.js'
+import { dimAdd, dimCeilDiv, dimMax, dimMul, dimProduct, dimSub, type Dim } from './dims.js'
 import type { NodeRecord } from './infer.js'
 import type { InferredType } from './types.js'
 
@@ -82,7 +82,7 @@ export function peakActivationBytes(
         dying[d] = dimAdd(dying[d]!, size)
       }
     }
-    const larger = dimLarger(live, peak)
+    const larger = dimMax(live, peak)
     if (larger !== peak) {
       peak = larger
       atNode = i

@@ -143,7 +143,7 @@ export function findTiedWeights(classified: readonly ClassifiedTensor[], graph: 
     const rb = find(b.tensor.name)
     if (ra === rb) return
     const [kept, merged] = (order.get(a.tensor.name) ?? 0) <= (order.get(b.tensor.name) ?? 0) ? [a, b] : [b, a]
-    parent.set(find(merged.tensor.name), find(kept.tensor.name))
+    parent.set(merged === a ? ra : rb, merged === a ? rb : ra)
     pairs.push({ kept: kept.tensor.name, merged: merged.tensor.name, relation, embedding: isEmbeddingPair(kept.tensor.name, merged.tensor.name), elements: merged.elements })
   }
 
@@ -164,8 +164,9 @@ export function findTiedWeights(classified: readonly ClassifiedTensor[], graph: 
       else byContent.set(key, c)
       const [rows, cols] = c.tensor.dims
       const bits = dataTypeBits(c.tensor.dtype)
-      // only when some tensor of the group has the transposed shape (a square one: itself included)
-      if (c.tensor.dims.length === 2 && rows !== undefined && cols !== undefined && shapes.has(`${cols},${rows}`) && bits >= 8 && bits % 8 === 0 && layout(c.tensor.payload) === 'fixed' && bytes.length === rows * cols * (bits / 8)) {
+      // only when some tensor of the group has the transposed shape (a square one: itself included); of a non-square
+      // pair r×c and c×r one transposed hash finds the match, so only the wide one (rows ≤ cols) is transposed
+      if (c.tensor.dims.length === 2 && rows !== undefined && cols !== undefined && rows <= cols && shapes.has(`${cols},${rows}`) && bits >= 8 && bits % 8 === 0 && layout(c.tensor.payload) === 'fixed' && bytes.length === rows * cols * (bits / 8)) {
         transposedKeys.push([c, contentKey(c.tensor, [cols, rows], sha256(transpose(bytes, rows, cols, bits / 8)))])
       }
     }

@@ -5,7 +5,7 @@
  * As for com.microsoft::Attention: MACs = the Q·Kᵀ and scores·V products (plus QAttention's input projection); FLOPs
  * = 2·MACs + per score 1 (scale) + 1 per mask / bias / causal mask applied + the softmax (5·scores − 2·rows).
  */
-import { dimAdd, dimLarger, dimMax, dimMul, dimProduct, dimSum, isStaticDim, type Dim } from '../dims.js'
+import { dimAdd, dimMax, dimMul, dimProduct, dimSum, isStaticDim, type Dim } from '../dims.js'
 import type { OpContext, OpRule, OpRuleTable } from '../types.js'
 import { numel, tensorOf } from './_helpers.js'
 import { dimsValue, divideDim, expectRank, expectSameDim, inputDims, optionalDims, pickOutputs, softmaxFlops } from './_compute-utils.js'
@@ -59,8 +59,8 @@ function gqaDims(ctx: OpContext): GqaDims {
   let presentLength = total
   if (past !== undefined) {
     expectRank(ctx, past, 4, 'past_key (batch_size, kv_num_heads, past_sequence_length, head_size)')
-    // past + new positions: max(past, past + sequence) is past + sequence for every size (dimLarger decides it)
-    presentLength = ctx.attrInt('sliding_window_cache', 0) !== 0 ? past[2]! : dimLarger(past[2]!, total)
+    // past + new positions: max(past, past + sequence) is past + sequence for every size (dimMax decides it)
+    presentLength = ctx.attrInt('sliding_window_cache', 0) !== 0 ? past[2]! : dimMax(past[2]!, total)
   }
   return { batch: q[0]!, seq: q[1]!, heads, kvHeads, head, total, presentLength }
 }

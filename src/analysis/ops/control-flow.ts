@@ -5,7 +5,7 @@
  */
 import { isModelgateError } from '../../errors.js'
 import type { OnnxGraph } from '../../onnx/types.js'
-import { dimAdd, dimLarger, dimMul, isStaticDim, type Dim } from '../dims.js'
+import { dimAdd, dimMax, dimMul, isStaticDim, type Dim } from '../dims.js'
 import type { InferredType, OpContext, OpCost, OpRuleTable, TensorType } from '../types.js'
 import { ZERO_COST, normalizeAxis, staticValue } from './_helpers.js'
 
@@ -57,7 +57,7 @@ const IF = {
     }
     const a = ctx.inferSubgraph(thenGraph, [])
     const b = ctx.inferSubgraph(elseGraph, [])
-    lastCost.set(ctx.node, { macs: dimLarger(a.cost.macs, b.cost.macs), flops: dimLarger(a.cost.flops, b.cost.flops) })
+    lastCost.set(ctx.node, { macs: dimMax(a.cost.macs, b.cost.macs), flops: dimMax(a.cost.flops, b.cost.flops) })
     return ctx.node.outputs.map((_, i) => mergeTypes(ctx, a.outputs[i], b.outputs[i], `out${i}`))
   },
   cost: (ctx: OpContext) => lastCost.get(ctx.node) ?? ZERO_COST,
