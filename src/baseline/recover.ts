@@ -104,8 +104,9 @@ export async function recoverBaselineModel(identity: BaselineModelIdentity, opti
     }
     if (bytes !== undefined) {
       const pointer = parseLfsPointer(bytes)
-      if (pointer === undefined && sha256Of(bytes) === identity.sha256) return { state: 'found', bytes, source: `baselineModel ${options.baselineModel}` }
-      if (pointer === undefined) tried.push(`baselineModel ${options.baselineModel} has SHA-256 ${sha256Of(bytes).slice(0, 12)}…, not the baseline's ${identity.sha256.slice(0, 12)}…`)
+      const sha256 = pointer === undefined ? sha256Of(bytes) : undefined
+      if (sha256 === identity.sha256) return { state: 'found', bytes, source: `baselineModel ${options.baselineModel}` }
+      if (sha256 !== undefined) tried.push(`baselineModel ${options.baselineModel} has SHA-256 ${sha256.slice(0, 12)}…, not the baseline's ${identity.sha256.slice(0, 12)}…`)
       else tried.push(`baselineModel ${options.baselineModel} is a Git LFS pointer`)
     }
   }

@@ -2,9 +2,8 @@
  * This run's figures of a model for `toMatchBaseline()`: exact ones from the analyzer, measured ones from one
  * runner measurement, recorded ones (accuracy) from what an earlier matcher of the same test recorded.
  */
-import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
-import { gitBlobId, isMetricName, METRICS, projectPath, type BaselineStatistics, type CurrentFigure, type MetricKind } from '../baseline/index.js'
+import { gitBlobId, isMetricName, METRICS, projectPath, sha256Of, type BaselineStatistics, type CurrentFigure, type MetricKind } from '../baseline/index.js'
 import type { BenchCompleted, LatencyComparison } from '../bench/index.js'
 import { isQuantized } from '../analysis/index.js'
 import { ModelgateError } from '../errors.js'
@@ -88,12 +87,7 @@ export function modelIdentity(path: string): { readonly sha256: string; readonly
   const cached = hashes.get(path)
   if (cached !== undefined && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return { sha256: cached.sha256, gitBlob: cached.gitBlob }
   const bytes = readFileSync(path)
-  const entry = { mtimeMs: st.mtimeMs, size: st.size, sha256: createHash('sha256').update(bytes).digest('hex'), gitBlob: gitBlobId(bytes) }
+  const entry = { mtimeMs: st.mtimeMs, size: st.size, sha256: sha256Of(bytes), gitBlob: gitBlobId(bytes) }
   hashes.set(path, entry)
   return { sha256: entry.sha256, gitBlob: entry.gitBlob }
-}
-
-/** SHA-256 of a model file (cached while the file is unchanged). */
-export function modelSha256(path: string): string {
-  return modelIdentity(path).sha256
 }
