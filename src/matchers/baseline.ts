@@ -11,6 +11,7 @@ import {
   type BaselineEntry, type BaselineFile, type BaselineMetric, type EntryMetricVerdict,
 } from '../baseline/index.js'
 import { checkOptionKeys, closestKey, optionKeys } from '../_options.js'
+import { TOLERANCE_OPTION_KEYS } from './gate-context.js'
 import { isModelgateError, ModelgateError } from '../errors.js'
 import type { MetricResult, Tolerance, VerdictKind } from '../report/types.js'
 import { reportValue } from '../report/values.js'
@@ -46,7 +47,6 @@ export interface MatchBaselineOptions {
 
 /** The keys of {@link MatchBaselineOptions}; any other key is refused. */
 export const MATCH_BASELINE_OPTION_KEYS = optionKeys<MatchBaselineOptions>({ metrics: true, tolerance: true, bench: true, name: true, baselineModel: true })
-const TOLERANCE_KEYS = optionKeys<Tolerance>({ relative: true, absolute: true })
 
 interface TestTask extends RecordingTask {
   readonly name: string
@@ -112,8 +112,8 @@ function checkTolerance(tolerance: unknown, matcher: string): void {
   if (perMetric.length > 0 && bad === undefined) return
   if (bad !== undefined) {
     const [key, t] = bad
-    if (typeof t === 'object' && t !== null) checkOptionKeys(t, TOLERANCE_KEYS, `${matcher} tolerance.${key}`)
-    const near = typeof t === 'number' ? closestKey(key, Object.keys(TOLERANCE_KEYS)) : undefined
+    if (typeof t === 'object' && t !== null) checkOptionKeys(t, TOLERANCE_OPTION_KEYS, `${matcher} tolerance.${key}`)
+    const near = typeof t === 'number' ? closestKey(key, Object.keys(TOLERANCE_OPTION_KEYS)) : undefined
     if (near !== undefined) {
       throw new ModelgateError('E_UNKNOWN_OPTION', `${matcher}: unknown tolerance key ${JSON.stringify(key)}; did you mean ${JSON.stringify(near)}? (valid: relative, absolute, or metric → { relative?, absolute? }).`, { value: key })
     }

@@ -30,6 +30,9 @@ const { onProgress: _onProgress, inputs: _inputs, shapes: _shapes, dims: _dims, 
 /** The keys of {@link GateBenchOptions} (the plugin's `bench`); any other key is refused. */
 export const GATE_BENCH_OPTION_KEYS = optionKeys<GateBenchOptions>(GATE_BENCH_KEYS)
 
+/** The keys of a {@link Tolerance} (plugin and matcher options alike); any other key is refused. */
+export const TOLERANCE_OPTION_KEYS = optionKeys<Tolerance>({ relative: true, absolute: true })
+
 /** The gate's options as the workers see them (resolved, JSON-serialisable). */
 export interface GateContext {
   /** Project root (absolute): model paths in baselines are relative to it. */

@@ -12,7 +12,7 @@ import type { BenchCompleted, LatencyComparison } from '../bench/index.js'
 import { isModelgateError } from '../errors.js'
 import { createModelHandle, type ModelHandle } from '../model/index.js'
 import type { GateContext, GateLatencyOptions } from './gate-context.js'
-import { benchOptionsFor, completed, runner, type MeasureOptions } from './measured.js'
+import { benchOptionsFor, compareOptionsFor, completed, runner, type MeasureOptions } from './measured.js'
 
 /** Defaults of the plugin's `latency` option. */
 export const LATENCY_DEFAULTS = {
@@ -54,15 +54,10 @@ export async function pairWithBaseline(model: ModelHandle, previous: BaselineEnt
   if (found.state === 'missing') return { reason: found.reason }
   const oldPath = cachedCopy(previous.sha256, found.bytes)
   const old = createModelHandle(oldPath, { name: `${previous.model} (baseline)`, ...(model.options.shapes === undefined ? {} : { shapes: model.options.shapes }), ...(model.options.dims === undefined ? {} : { dims: model.options.dims }) })
-  const { batch, threads, time, engine, executionProviders } = benchOptionsFor(context, bench)
   let comparison: LatencyComparison
   try {
     comparison = await (await runner()).compareLatency(old, model, {
-      ...(typeof batch === 'number' ? { batch } : {}),
-      ...(threads === undefined ? {} : { threads }),
-      ...(time === undefined ? {} : { time }),
-      ...(engine === undefined ? {} : { engine }),
-      ...(executionProviders === undefined ? {} : { executionProviders }),
+      ...compareOptionsFor(context, bench),
       threshold,
       maxTime: latency.maxTime,
       bounds: [1 / (1 + threshold), 1 + threshold],

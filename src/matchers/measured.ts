@@ -5,7 +5,7 @@
 import type { MatcherState } from 'vitest'
 import { projectPath } from '../baseline/index.js'
 import { checkOptionKeys, optionKeys } from '../_options.js'
-import type { BenchCompleted, BenchConditions, BenchOptions, BenchResult, EngineName } from '../bench/index.js'
+import type { BenchCompleted, BenchConditions, BenchOptions, BenchResult, CompareOptions, EngineName } from '../bench/index.js'
 import { ModelgateError } from '../errors.js'
 import type { ModelHandle } from '../model/index.js'
 import type { MeasurementConditions } from '../report/types.js'
@@ -62,6 +62,18 @@ export function benchOptionsFor(context: GateContext, options: MeasureOptions): 
   if (options.engine !== undefined) out.engine = options.engine
   if (options.executionProviders !== undefined) out.executionProviders = options.executionProviders
   return out
+}
+
+/** The part of {@link benchOptionsFor} that a paired comparison takes (a batch curve is not paired). */
+export function compareOptionsFor(context: GateContext, options: MeasureOptions): CompareOptions {
+  const { batch, threads, time, engine, executionProviders } = benchOptionsFor(context, options)
+  return {
+    ...(typeof batch === 'number' ? { batch } : {}),
+    ...(threads === undefined ? {} : { threads }),
+    ...(time === undefined ? {} : { time }),
+    ...(engine === undefined ? {} : { engine }),
+    ...(executionProviders === undefined ? {} : { executionProviders }),
+  }
 }
 
 /**
@@ -161,15 +173,9 @@ function toBeFasterThan(this: MatcherState, received: unknown, other: unknown, o
   const context = gateContext()
   const label = modelLabel(model, context.root)
   const otherLabel = modelLabel(reference, context.root)
-  const { batch, threads, time, engine, executionProviders } = benchOptionsFor(context, options)
+  const compareOptions = compareOptionsFor(context, options)
   const work = (async (): Promise<MatcherOutcome> => {
-    const cmp = await (await runner()).compareLatency(model, reference, {
-      ...(typeof batch === 'number' ? { batch } : {}),
-      ...(threads !== undefined ? { threads } : {}),
-      ...(time !== undefined ? { time } : {}),
-      ...(engine !== undefined ? { engine } : {}),
-      ...(executionProviders !== undefined ? { executionProviders } : {}),
-    })
+    const cmp = await (await runner()).compareLatency(model, reference, compareOptions)
     if (cmp.verdict === 'incomparable') {
       throw new ModelgateError('E_GATE_OPTION', `${matcher}: ${label} and ${otherLabel} cannot be compared: ${cmp.note ?? 'different conditions'}.`)
     }

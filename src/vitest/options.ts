@@ -4,7 +4,7 @@
 import { resolve } from 'node:path'
 import type { MetricName, UpdateMode } from '../baseline/index.js'
 import { checkOptionKeys, optionKeys } from '../_options.js'
-import { envWantsUpdate, GATE_BENCH_OPTION_KEYS, type GateBenchOptions, type GateContext, type GateLatencyOptions } from '../matchers/gate-context.js'
+import { envWantsUpdate, GATE_BENCH_OPTION_KEYS, TOLERANCE_OPTION_KEYS, type GateBenchOptions, type GateContext, type GateLatencyOptions } from '../matchers/gate-context.js'
 import type { Tolerance } from '../report/types.js'
 import { ModelgateError } from '../errors.js'
 
@@ -41,8 +41,6 @@ export const MODELGATE_OPTION_KEYS = optionKeys<ModelgateOptions>({
   baselineDir: true, update: true, tolerance: true, metrics: true, calibrated: true, bench: true, reportDir: true, latency: true,
 })
 const LATENCY_OPTION_KEYS = optionKeys<GateLatencyOptions>({ maxTime: true, sessions: true, baselineRef: true })
-
-const TOLERANCE_KEYS = optionKeys<Tolerance>({ relative: true, absolute: true })
 
 /** The flag after `--` that asks for an update: `vitest run -- --update-baselines`. */
 export const UPDATE_FLAG = '--update-baselines'
@@ -85,7 +83,7 @@ export function resolveGateContext(options: ModelgateOptions, root: string, upda
     throw new ModelgateError('E_GATE_OPTION', `modelgate(): baselineDir must be a folder path, got ${JSON.stringify(options.baselineDir)}.`, { value: options.baselineDir })
   }
   for (const [metric, t] of Object.entries(options.tolerance ?? {})) {
-    checkOptionKeys(t, TOLERANCE_KEYS, `modelgate() options.tolerance.${metric}`)
+    checkOptionKeys(t, TOLERANCE_OPTION_KEYS, `modelgate() options.tolerance.${metric}`)
     const bad = typeof t !== 'object' || t === null || Object.entries(t).some(([k, v]) => (k !== 'relative' && k !== 'absolute') || typeof v !== 'number' || !(v >= 0))
     if (bad) throw new ModelgateError('E_GATE_OPTION', `modelgate(): tolerance.${metric} must be { relative?: number ≥ 0, absolute?: number ≥ 0 }, got ${JSON.stringify(t)}.`, { value: t })
   }
