@@ -9,7 +9,7 @@ import { dimCompareForLarge, dimExtremum, isBigDim, type Dim } from '../analysis
 import { formatBytes, formatExact, formatSi, renderColumns } from './format.js'
 
 /** Terminal width the summary and the table are fitted to. */
-export const TERMINAL_COLUMNS = 120
+const TERMINAL_COLUMNS = 120
 
 /** Candidates of a symbolic peak listed in the summary; the rest are counted. */
 const MAX_LISTED_CANDIDATES = 4

@@ -59,17 +59,17 @@ export interface StickyCommentOptions {
 }
 
 /** The keys of {@link StickyCommentOptions}; any other key is refused. */
-export const STICKY_COMMENT_OPTION_KEYS = optionKeys<StickyCommentOptions>({
+const STICKY_COMMENT_OPTION_KEYS = optionKeys<StickyCommentOptions>({
   token: true, apiUrl: true, repo: true, issue: true, body: true, marker: true, author: true, fetch: true, sleep: true, now: true,
   maxRetries: true, maxWaitMs: true, timeoutMs: true, totalTimeoutMs: true,
 })
 
 /** Default {@link StickyCommentOptions.timeoutMs}. */
-export const DEFAULT_GITHUB_TIMEOUT_MS = 30_000
+const DEFAULT_GITHUB_TIMEOUT_MS = 30_000
 /** Default {@link StickyCommentOptions.totalTimeoutMs}. */
-export const DEFAULT_GITHUB_TOTAL_TIMEOUT_MS = 120_000
+const DEFAULT_GITHUB_TOTAL_TIMEOUT_MS = 120_000
 /** The login of comments written with the Actions token (`user.type` is `Bot`). */
-export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
 /** What {@link upsertStickyComment} did. */
 export interface StickyCommentResult {
