@@ -7,9 +7,11 @@ import { readOnnxModel } from '../onnx/load.js'
 import type { OnnxModel } from '../onnx/types.js'
 import { nodeLabel } from './context.js'
 import { dimAdd, dimSymbols, type Dim } from './dims.js'
-import { inferModel, type InferOptions, type NodeRecord } from './infer.js'
+import { NO_VALUE } from './graph-index.js'
+import { inferModel, type InferenceResult, type InferOptions } from './infer.js'
 import { nodeTraffic, peakActivationBytes } from './memory.js'
 import { classifyTensors, summarizeParams, type ParamsStats } from './params.js'
+import type { ValueTable } from './scope.js'
 import { findTiedWeights, tiedCandidates, type PayloadReader } from './tied.js'
 import type { InferredType } from './types.js'
 
@@ -139,7 +141,7 @@ export function analyzeModelSync(input: string | Uint8Array, options: AnalyzeOpt
   try {
     const inferOptions: InferOptions = { shapes: options.shapes, dims: options.dims, inputValues: options.inputValues }
     const result = inferModel(loaded.model, loaded.readPayload, inferOptions)
-    return buildReport(loaded.model, result.records, result.tensors, result, options.dedupeWeights === true ? loaded.readPayload : undefined)
+    return buildReport(loaded.model, result, options.dedupeWeights === true ? loaded.readPayload : undefined)
   } finally {
     loaded.close()
   }
@@ -150,42 +152,54 @@ function signature(name: string, type: InferredType | undefined): SignatureEntry
   return { name, dtype: type?.kind ?? 'unknown', dims: null }
 }
 
-/** Signatures of a node's outputs, omitted ones ('') left out. */
-function outputSignatures(names: readonly string[], tensors: ReadonlyMap<string, InferredType>): SignatureEntry[] {
-  const out: SignatureEntry[] = []
-  for (const name of names) if (name !== '') out.push(signature(name, tensors.get(name)))
+/** Signatures of node `at`'s outputs, omitted ones ('') left out. */
+function outputSignatures(at: number, values: ValueTable): SignatureEntry[] {
+  const { outputStart, outputIds, names } = values.index
+  const first = outputStart[at]!
+  const end = outputStart[at + 1]!
+  let omitted = 0
+  for (let k = first; k < end; k++) if (outputIds[k] === NO_VALUE) omitted++
+  const out = new Array<SignatureEntry>(end - first - omitted)
+  for (let k = first, j = 0; k < end; k++) {
+    const id = outputIds[k]!
+    if (id !== NO_VALUE) out[j++] = signature(names[id]!, values.type(id))
+  }
   return out
 }
 
-function buildReport(
-  model: OnnxModel,
-  records: readonly NodeRecord[],
-  tensors: ReadonlyMap<string, InferredType>,
-  counts: { readonly unknownOps: ReadonlyMap<string, number>; readonly nodeCount: number; readonly countedNodes: number; readonly blockedNodes: number },
-  readPayload: PayloadReader | undefined,
-): AnalysisReport {
+function buildReport(model: OnnxModel, result: InferenceResult, readPayload: PayloadReader | undefined): AnalysisReport {
   const graph = model.graph
+  const { records, values, unknownOps: unknown } = result
+  const { index } = values
   const classified = classifyTensors(graph)
   const tied = readPayload === undefined ? tiedCandidates(classified) : findTiedWeights(classified, graph, readPayload)
   const params = summarizeParams(classified, tied)
   const merged = new Set(tied.pairs.map((p) => p.merged))
-  const learnable = new Map(classified.filter((c) => c.cls === 'learnable' && !merged.has(c.tensor.name)).map((c) => [c.tensor.name, c.elements]))
-  const weights = new Set(classified.map((c) => c.tensor.name))
-  const attributed = new Set<string>()
+  // by value id: 1 for a weight; the elements of a learnable weight not yet attributed to a node (its first
+  // reader's), else -1
+  const isWeight = new Uint8Array(index.names.length)
+  const unattributed = new Float64Array(index.names.length).fill(-1)
+  for (const c of classified) {
+    const id = index.ids.get(c.tensor.name)
+    if (id === undefined) continue
+    isWeight[id] = 1
+    if (c.cls === 'learnable' && !merged.has(c.tensor.name)) unattributed[id] = c.elements
+  }
 
   let macs: Dim = 0
   let flops: Dim = 0
   let memoryAccessBytes: Dim = 0
-  const nodes: NodeStats[] = []
+  const nodes = new Array<NodeStats>(records.length)
   const controlFlow: AnalysisReport['controlFlow'][number][] = []
-  for (const r of records) {
-    const traffic = nodeTraffic(r)
+  for (let n = 0; n < records.length; n++) {
+    const r = records[n]!
+    const traffic = nodeTraffic(r, index)
     let nodeParams = 0
-    for (const name of r.node.inputs) {
-      const n = learnable.get(name)
-      if (n !== undefined && !attributed.has(name)) {
-        attributed.add(name)
-        nodeParams += n
+    for (let k = index.inputStart[r.at]!; k < index.inputStart[r.at + 1]!; k++) {
+      const id = index.inputIds[k]!
+      if (id !== NO_VALUE && unattributed[id]! >= 0) {
+        nodeParams += unattributed[id]!
+        unattributed[id] = -1
       }
     }
     if (r.cost) {
@@ -193,7 +207,7 @@ function buildReport(
       flops = dimAdd(flops, r.cost.flops)
     }
     memoryAccessBytes = dimAdd(memoryAccessBytes, dimAdd(traffic.bytesRead, traffic.bytesWritten))
-    nodes.push({
+    nodes[n] = {
       name: nodeLabel(r.node),
       opType: r.node.opType,
       domain: r.node.domain,
@@ -203,8 +217,8 @@ function buildReport(
       params: nodeParams,
       bytesRead: traffic.bytesRead,
       bytesWritten: traffic.bytesWritten,
-      outputs: outputSignatures(r.node.outputs, tensors),
-    })
+      outputs: outputSignatures(r.at, values),
+    }
     if (r.subgraphs.length > 0 && r.cost) {
       controlFlow.push({
         node: nodeLabel(r.node),
@@ -217,10 +231,18 @@ function buildReport(
   }
 
   const inputTypes = new Map<string, InferredType | undefined>()
-  for (const v of graph.inputs) if (!weights.has(v.name)) inputTypes.set(v.name, tensors.get(v.name))
-  const { peak } = peakActivationBytes(records, inputTypes, new Set(graph.outputs.map((o) => o.name)), (name) => weights.has(name))
-  const unknownOps = Object.fromEntries([...counts.unknownOps].sort(([a], [b]) => (a < b ? -1 : 1)))
-  const complete = counts.unknownOps.size === 0 && counts.blockedNodes === 0
+  const liveInputs: { id: number; type: InferredType | undefined }[] = []
+  for (const v of graph.inputs) {
+    const id = index.ids.get(v.name)!
+    if (isWeight[id] === 1 || inputTypes.has(v.name)) continue
+    inputTypes.set(v.name, values.type(id))
+    liveInputs.push({ id, type: values.type(id) })
+  }
+  const isGraphOutput = new Uint8Array(index.names.length)
+  for (const o of graph.outputs) isGraphOutput[index.ids.get(o.name)!] = 1
+  const { peak } = peakActivationBytes(records, index, liveInputs, isGraphOutput, isWeight)
+  const unknownOps = Object.fromEntries([...unknown].sort(([a], [b]) => (a < b ? -1 : 1)))
+  const complete = unknown.size === 0 && result.blockedNodes === 0
 
   const unresolved = new Map<string, string[]>()
   for (const n of nodes) {
@@ -237,15 +259,16 @@ function buildReport(
   for (const s of dimSymbols(peak)) if (!unresolved.has(s)) unresolved.set(s, [])
 
   const tensorTable: Record<string, { dtype: string; dims: readonly Dim[] | null }> = {}
-  tensors.forEach((type, name) => {
-    if (type.kind === 'tensor') tensorTable[name] = { dtype: type.dtype, dims: type.dims ?? null }
-  })
+  for (const id of values.order) {
+    const type = values.type(id)
+    if (type?.kind === 'tensor') tensorTable[index.names[id]!] = { dtype: type.dtype, dims: type.dims ?? null }
+  }
 
   return {
     costModelVersion: COST_MODEL_VERSION,
     model: { irVersion: model.irVersion, producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '), opsets: Object.fromEntries(model.opsets) },
     inputs: [...inputTypes].map(([name, type]) => signature(name, type)),
-    outputs: graph.outputs.map((o) => signature(o.name, tensors.get(o.name))),
+    outputs: graph.outputs.map((o) => signature(o.name, values.type(index.ids.get(o.name)!))),
     params,
     sizeBytes: model.fileBytes + model.externalDataBytes,
     fileBytes: model.fileBytes,
@@ -256,7 +279,7 @@ function buildReport(
     arithmeticIntensity: typeof flops === 'number' && typeof memoryAccessBytes === 'number' && memoryAccessBytes > 0 ? flops / memoryAccessBytes : null,
     peakActivationBytes: peak,
     footprintBytes: dimAdd(peak, params.weightsBytes),
-    coverage: { nodes: counts.nodeCount, countedNodes: counts.countedNodes, unknownOps, blockedNodes: counts.blockedNodes, complete, totalsAreLowerBounds: !complete },
+    coverage: { nodes: result.nodeCount, countedNodes: result.countedNodes, unknownOps, blockedNodes: result.blockedNodes, complete, totalsAreLowerBounds: !complete },
     unresolved: [...unresolved].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, list]) => ({ symbol, nodes: list })),
     controlFlow,
     nodes,

@@ -5,6 +5,7 @@
 import { ModelgateError } from '../errors.js'
 import type { OnnxGraph, OnnxNode } from '../onnx/types.js'
 import { nodeLabel } from './context.js'
+import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
 
 /** Names a node reads: its inputs plus the outer-scope names its subgraphs read. */
 export function nodeReads(node: OnnxNode): string[] {
@@ -36,36 +37,54 @@ export function freeNames(graph: OnnxGraph): string[] {
  * Node indices in an order where every node comes after the producers of what it reads. Keeps the file's
  * order where it is already valid. `available` holds the names defined before any node runs (graph inputs,
  * initializers, outer scope).
+ * @param index the graph's numbered values, when the caller has them already
  */
-export function topologicalOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string): number[] {
+export function topologicalOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string, index: GraphIndex = indexGraph(graph)): number[] {
   const nodes = graph.nodes
-  const producer = new Map<string, number>()
-  for (let i = 0; i < nodes.length; i++) for (const o of nodes[i]!.outputs) if (o !== '') producer.set(o, i)
+  const { ids, names, inputStart, inputIds, producer } = index
   const indegree = new Int32Array(nodes.length)
   // dependency edges producer → consumer, in the order the consumers come in the file
   const edgeFrom: number[] = []
   const edgeTo: number[] = []
   // lastReader[p] = the last node that counted p as a dependency (each producer counts once per node)
   const lastReader = new Int32Array(nodes.length).fill(-1)
+  const read = (i: number, p: number, name: string, isInput: boolean): void => {
+    if (p >= 0 && p !== i) {
+      if (lastReader[p] !== i) {
+        lastReader[p] = i
+        indegree[i]!++
+        edgeFrom.push(p)
+        edgeTo.push(i)
+      }
+    } else if (p < 0 && !available(name)) {
+      const node = nodes[i]!
+      throw new ModelgateError('E_DANGLING_INPUT', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads ${JSON.stringify(name)}, which no node, input or initializer defines.`, { value: name, node: nodeLabel(node) })
+    } else if (p === i && isInput) {
+      const node = nodes[i]!
+      throw new ModelgateError('E_GRAPH_CYCLE', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads its own output ${JSON.stringify(name)}.`, { value: name, node: nodeLabel(node) })
+    }
+  }
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!
-    // nodeReads drops the node's omitted inputs ('') but keeps whatever its subgraphs read
-    const subgraphs = hasSubgraphs(node)
-    for (const name of subgraphs ? nodeReads(node) : node.inputs) {
-      if (name === '' && !subgraphs) continue
-      const p = producer.get(name)
-      if (p !== undefined && p !== i) {
-        if (lastReader[p] !== i) {
-          lastReader[p] = i
-          indegree[i]!++
-          edgeFrom.push(p)
-          edgeTo.push(i)
-        }
-      } else if (p === undefined && !available(name)) {
-        throw new ModelgateError('E_DANGLING_INPUT', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads ${JSON.stringify(name)}, which no node, input or initializer defines.`, { value: name, node: nodeLabel(node) })
-      } else if (p === i && node.inputs.includes(name)) {
-        throw new ModelgateError('E_GRAPH_CYCLE', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads its own output ${JSON.stringify(name)}.`, { value: name, node: nodeLabel(node) })
+    if (hasSubgraphs(node)) {
+      // its inputs and whatever its subgraphs read from this scope, by name
+      for (const name of nodeReads(node)) {
+        const v = ids.get(name)
+        read(i, v === undefined ? -1 : producer[v]!, name, node.inputs.includes(name))
       }
+      continue
+    }
+    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) {
+      const v = inputIds[k]!
+      if (v === NO_VALUE) continue
+      const p = producer[v]!
+      // the common case inline: a node output read by a later node
+      if (p >= 0 && p !== i && lastReader[p] !== i) {
+        lastReader[p] = i
+        indegree[i]!++
+        edgeFrom.push(p)
+        edgeTo.push(i)
+      } else if (p < 0 || p === i) read(i, p, names[v]!, true)
     }
   }
   // the consumers of node p are consumers[first[p] .. first[p + 1]) (one flat array, not an array per node)

@@ -9,6 +9,8 @@ import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, Onnx
 import { createOpContext, nodeLabel, type InferenceServices } from './context.js'
 import { dimAdd, dimMax, symbolDim, type Dim } from './dims.js'
 import { topologicalOrder } from './graph-order.js'
+import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
+import { Scope, type ValueTable } from './scope.js'
 import { assertOutputDims } from './output-dims.js'
 import { findOpRule } from './ops/index.js'
 import { MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type SubgraphResult, type TensorType } from './types.js'
@@ -27,6 +29,8 @@ export interface InferOptions {
 /** One executed node of the main graph. */
 export interface NodeRecord {
   readonly node: OnnxNode
+  /** The node's position in the graph's node list (its row in the graph's {@link GraphIndex}). */
+  readonly at: number
   readonly inputs: readonly (InferredType | undefined)[]
   readonly outputs: readonly (InferredType | undefined)[]
   /** undefined when no rule covers the op. */
@@ -39,6 +43,8 @@ export interface NodeRecord {
 export interface InferenceResult {
   /** Types of every main-graph value: inputs, initializers and node outputs. */
   readonly tensors: ReadonlyMap<string, InferredType>
+  /** The same by id (see graph-index.ts), with the main graph's numbered values. */
+  readonly values: ValueTable
   /** Main-graph nodes in execution order. */
   readonly records: readonly NodeRecord[]
   /** Unknown ops at every level (subgraphs and functions included), `domain::opType` or `opType`. */
@@ -52,19 +58,6 @@ export interface InferenceResult {
 
 /** Reads a payload's bytes (small tensors only). */
 export type PayloadReader = (payload: TensorPayload) => Uint8Array | undefined
-
-class Scope {
-  readonly values = new Map<string, InferredType | undefined>()
-  constructor(readonly parent?: Scope) {}
-  has(name: string): boolean {
-    return this.values.has(name) || (this.parent?.has(name) ?? false)
-  }
-  get(name: string): InferredType | undefined {
-    const value = this.values.get(name)
-    if (value !== undefined || this.values.has(name)) return value
-    return this.parent?.get(name)
-  }
-}
 
 const MAX_NESTING = 32
 
@@ -93,20 +86,12 @@ class Engine {
 
   run(): InferenceResult {
     const graph = this.model.graph
-    const scope = new Scope()
+    const index = indexGraph(graph)
+    const scope = new Scope(index)
     this.bindGraphInputs(graph, scope)
     const records: NodeRecord[] = []
     this.inferGraph(graph, scope, this.model.opsets, 'the main graph', records)
-    // the scope's map is the result when every value is typed (the usual case), else a copy without the untyped
-    let untyped = false
-    for (const type of scope.values.values()) if (type === undefined) untyped = true
-    let tensors = scope.values as ReadonlyMap<string, InferredType>
-    if (untyped) {
-      const typed = new Map<string, InferredType>()
-      scope.values.forEach((type, name) => type !== undefined && typed.set(name, type))
-      tensors = typed
-    }
-    return { tensors, records, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes, blockedNodes: this.blockedNodes }
+    return { tensors: scope.typed(), values: scope, records, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes, blockedNodes: this.blockedNodes }
   }
 
   private bindGraphInputs(graph: OnnxGraph, scope: Scope): void {
@@ -147,10 +132,10 @@ class Engine {
         const strings = values.filter((x): x is string => typeof x === 'string')
         type = strings.length === values.length && values.length > 0 ? { ...type, strings } : { ...type, value: values.filter((x): x is number => typeof x === 'number') }
       }
-      scope.values.set(v.name, type)
+      scope.set(v.name, type)
     }
-    for (const t of graph.initializers) scope.values.set(t.name, this.readTensor(t))
-    for (const s of graph.sparseInitializers) scope.values.set(s.name, { kind: 'tensor', dtype: s.values.dtype, dims: s.dims })
+    for (const t of graph.initializers) scope.set(t.name, this.readTensor(t))
+    for (const s of graph.sparseInitializers) scope.set(s.name, { kind: 'tensor', dtype: s.values.dtype, dims: s.dims })
   }
 
   /** A declared ValueType as an inferred type; free dims become symbols (or the `dims` option's sizes). */
@@ -200,7 +185,7 @@ class Engine {
   }
 
   private inferGraph(graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, label: string, records?: NodeRecord[]): OpCost {
-    const order = topologicalOrder(graph, (name) => scope.has(name), label)
+    const order = topologicalOrder(graph, (name) => scope.has(name), label, scope.index)
     // one services object per graph: what a node's subgraphs cost is collected by its context
     const services: InferenceServices = {
       readTensor: (t) => this.readTensor(t),
@@ -209,8 +194,7 @@ class Engine {
     let macs: Dim = 0
     let flops: Dim = 0
     for (const i of order) {
-      const node = graph.nodes[i]!
-      const record = this.inferNode(node, scope, opsets, graph, services)
+      const record = this.inferNode(i, graph, scope, opsets, services)
       records?.push(record)
       if (record.cost) {
         macs = dimAdd(macs, record.cost.macs)
@@ -220,17 +204,19 @@ class Engine {
     return { macs, flops }
   }
 
-  private inferNode(node: OnnxNode, scope: Scope, opsets: ReadonlyMap<string, number>, graph: OnnxGraph, services: InferenceServices): NodeRecord {
+  private inferNode(at: number, graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, services: InferenceServices): NodeRecord {
     this.nodeCount++
-    const names = node.inputs
-    const inputs = new Array<InferredType | undefined>(names.length)
+    const node = graph.nodes[at]!
+    const { inputStart, inputIds, outputStart, outputIds } = scope.index
+    const first = inputStart[at]!
+    const inputs = new Array<InferredType | undefined>(inputStart[at + 1]! - first)
     // an input comes from an unknown op (or an untyped value)
     let missing = false
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!
-      const type = name === '' ? undefined : scope.get(name)
+    for (let i = 0; i < inputs.length; i++) {
+      const id = inputIds[first + i]!
+      const type = id === NO_VALUE ? undefined : scope.getId(id)
       inputs[i] = type
-      if (type === undefined && name !== '') missing = true
+      if (type === undefined && id !== NO_VALUE) missing = true
     }
     const domain = node.domain === 'ai.onnx' ? '' : node.domain
     const fn = this.functions.size === 0 ? undefined : this.functions.get(`${node.domain}::${node.opType}`)
@@ -266,11 +252,11 @@ class Engine {
       outputs = node.outputs.map((o) => this.declaredType(graph, o))
       cost = undefined
     }
-    for (let i = 0; i < node.outputs.length; i++) {
-      const o = node.outputs[i]!
-      if (o !== '') scope.values.set(o, outputs[i])
+    for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
+      const id = outputIds[i]!
+      if (id !== NO_VALUE) scope.setId(id, outputs[k])
     }
-    return { node, inputs, outputs, cost, subgraphs }
+    return { node, at, inputs, outputs, cost, subgraphs }
   }
 
   private declaredType(graph: OnnxGraph, name: string): InferredType | undefined {
@@ -300,12 +286,12 @@ class Engine {
 
   private inferSubgraph(graph: OnnxGraph, inputs: readonly (InferredType | undefined)[], outer: Scope, opsets: ReadonlyMap<string, number>, owner: OnnxNode): SubgraphResult {
     return this.nested(`${nodeLabel(owner)}/${graph.name}`, () => {
-      const scope = new Scope(outer)
+      const scope = new Scope(indexGraph(graph), outer)
       graph.inputs.forEach((v, i) => {
         const given = inputs[i]
-        scope.values.set(v.name, given ?? this.fromValueType(v.type, v.name))
+        scope.set(v.name, given ?? this.fromValueType(v.type, v.name))
       })
-      for (const t of graph.initializers) scope.values.set(t.name, this.readTensor(t))
+      for (const t of graph.initializers) scope.set(t.name, this.readTensor(t))
       const before = new Map(this.unknownOps)
       const cost = this.inferGraph(graph, scope, opsets, `subgraph ${graph.name || '?'} of ${nodeLabel(owner)}`)
       const unknown = new Map<string, number>()
@@ -316,8 +302,6 @@ class Engine {
 
   private inferFunction(fn: OnnxFunction, caller: OnnxNode, inputs: readonly (InferredType | undefined)[]): { outputs: (InferredType | undefined)[]; cost: OpCost } {
     return this.nested(`function ${fn.domain}::${fn.name}`, () => {
-      const scope = new Scope()
-      fn.inputs.forEach((name, i) => scope.values.set(name, inputs[i]))
       const bind = (node: OnnxNode): OnnxNode => {
         let changed = false
         const attributes = new Map<string, AttributeValue>()
@@ -341,6 +325,8 @@ class Engine {
         outputs: fn.outputs.map((name) => ({ name, type: undefined })),
         valueInfo: [],
       }
+      const scope = new Scope(indexGraph(body))
+      fn.inputs.forEach((name, i) => scope.set(name, inputs[i]))
       const opsets = new Map([...this.model.opsets, ...fn.opsets])
       const cost = this.inferGraph(body, scope, opsets, `function ${fn.domain}::${fn.name}`)
       return { outputs: fn.outputs.map((o) => scope.get(o)), cost }

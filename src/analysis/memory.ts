@@ -4,6 +4,7 @@
  */
 import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
 import { dimAdd, dimCeilDiv, dimMax, dimMul, dimProduct, dimSub, type Dim } from './dims.js'
+import { NO_VALUE, type GraphIndex } from './graph-index.js'
 import type { NodeRecord } from './infer.js'
 import type { InferredType } from './types.js'
 
@@ -23,48 +24,61 @@ export function bytesOf(type: InferredType | undefined): Dim {
 }
 
 /** Bytes read and written by one node (each distinct input once). */
-export function nodeTraffic(record: NodeRecord): { bytesRead: Dim; bytesWritten: Dim } {
-  const inputs = record.node.inputs
+export function nodeTraffic(record: NodeRecord, index: GraphIndex): { bytesRead: Dim; bytesWritten: Dim } {
+  const first = index.inputStart[record.at]!
+  const end = index.inputStart[record.at + 1]!
+  const ids = index.inputIds
   // nodes have a few inputs: a Set pays off only for long input lists (Concat, Sum)
-  const seen = inputs.length > 8 ? new Set<string>() : undefined
+  const seen = end - first > 8 ? new Set<number>() : undefined
   let bytesRead: Dim = 0
-  for (let i = 0; i < inputs.length; i++) {
-    const name = inputs[i]!
-    if (name === '') continue
-    if (seen === undefined ? inputs.indexOf(name) < i : seen.has(name)) continue
-    seen?.add(name)
-    bytesRead = dimAdd(bytesRead, bytesOf(record.inputs[i]))
+  for (let k = first; k < end; k++) {
+    const id = ids[k]!
+    if (id === NO_VALUE) continue
+    if (seen === undefined ? readEarlier(ids, first, k, id) : seen.has(id)) continue
+    seen?.add(id)
+    bytesRead = dimAdd(bytesRead, bytesOf(record.inputs[k - first]))
   }
   let bytesWritten: Dim = 0
   for (let j = 0; j < record.outputs.length; j++) bytesWritten = dimAdd(bytesWritten, bytesOf(record.outputs[j]))
   return { bytesRead, bytesWritten }
 }
 
+/** True when `ids[from .. to)` holds `id`. */
+function readEarlier(ids: Int32Array, from: number, to: number, id: number): boolean {
+  for (let k = from; k < to; k++) if (ids[k] === id) return true
+  return false
+}
+
 /**
  * Peak bytes of activations alive at once when the nodes run in `records` order: graph inputs live from the
  * start, a node output from its node to its last reader (graph outputs to the end). Initializers and Constant
  * payloads are weights, counted separately.
+ * @param graphInputs the main graph's inputs that are not weights: value id and type
+ * @param isGraphOutput by value id: 1 for the graph's outputs
+ * @param isWeight by value id: 1 for initializers and Constant payloads
  */
 export function peakActivationBytes(
   records: readonly NodeRecord[],
-  graphInputs: ReadonlyMap<string, InferredType | undefined>,
-  graphOutputs: ReadonlySet<string>,
-  isWeight: (name: string) => boolean,
+  index: GraphIndex,
+  graphInputs: readonly { readonly id: number; readonly type: InferredType | undefined }[],
+  isGraphOutput: Uint8Array,
+  isWeight: Uint8Array,
 ): { peak: Dim; atNode: number } {
-  const lastUse = new Map<string, number>()
+  const { inputStart, inputIds, outputStart, outputIds } = index
+  const lastUse = new Int32Array(index.names.length).fill(-1)
   for (let i = 0; i < records.length; i++) {
-    const inputs = records[i]!.node.inputs
-    for (let k = 0; k < inputs.length; k++) if (inputs[k] !== '') lastUse.set(inputs[k]!, i)
+    const at = records[i]!.at
+    for (let k = inputStart[at]!; k < inputStart[at + 1]!; k++) if (inputIds[k] !== NO_VALUE) lastUse[inputIds[k]!] = i
   }
   const end = records.length
-  const deathAt = (name: string, birth: number): number => (graphOutputs.has(name) ? end : Math.max(birth, lastUse.get(name) ?? birth))
-  const dying: Dim[] = Array.from({ length: end + 1 }, () => 0)
+  const deathAt = (id: number, birth: number): number => (isGraphOutput[id] === 1 ? end : Math.max(birth, lastUse[id]!))
+  const dying = new Array<Dim>(end + 1).fill(0)
   let live: Dim = 0
-  for (const [name, type] of graphInputs) {
-    if (isWeight(name)) continue
+  for (const { id, type } of graphInputs) {
+    if (isWeight[id] === 1) continue
     const size = bytesOf(type)
     live = dimAdd(live, size)
-    const d = deathAt(name, 0)
+    const d = deathAt(id, 0)
     dying[d] = dimAdd(dying[d]!, size)
   }
   let peak: Dim = live
@@ -72,13 +86,12 @@ export function peakActivationBytes(
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!
     if (r.node.opType !== 'Constant') {
-      const outputs = r.node.outputs
-      for (let j = 0; j < outputs.length; j++) {
-        const name = outputs[j]!
-        if (name === '') continue
+      for (let k = outputStart[r.at]!, j = 0; k < outputStart[r.at + 1]!; k++, j++) {
+        const id = outputIds[k]!
+        if (id === NO_VALUE) continue
         const size = bytesOf(r.outputs[j])
         live = dimAdd(live, size)
-        const d = deathAt(name, i)
+        const d = deathAt(id, i)
         dying[d] = dimAdd(dying[d]!, size)
       }
     }

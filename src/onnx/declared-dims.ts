@@ -40,8 +40,14 @@ function checkGraph(g: OnnxGraph, site: Site): void {
   for (const node of g.nodes) checkNode(node, site)
 }
 
+/** Attribute types that hold no dims (most nodes have only these: nothing to check, nothing to build). */
+const PLAIN_ATTRIBUTES: ReadonlySet<AttributeValue['type']> = new Set(['float', 'int', 'string', 'floats', 'ints', 'strings', 'ref'])
+
 function checkNode(node: OnnxNode, outer: Site): void {
-  if (node.attributes.size === 0) return
+  const attributes = node.attributes
+  let plain = true
+  for (const a of attributes.values()) if (!PLAIN_ATTRIBUTES.has(a.type)) plain = false
+  if (plain) return
   const name = node.name !== '' ? node.name : `${node.opType}(${node.outputs[0] ?? '?'})`
   const site: Site = { ...outer, node: name }
   for (const [attr, a] of node.attributes) checkAttribute(a, attr, site)

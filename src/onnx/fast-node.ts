@@ -5,6 +5,10 @@
  * and most of the garbage it leaves. Anything else (tensor or graph attributes, attribute references, a string
  * that is not valid UTF-8, an int64 past 2^53, a malformed field) returns undefined and the node is decoded by
  * protobufjs instead, which gives the same IR or the exact error. Field numbers are those of onnx/onnx.proto.
+ *
+ * What it builds stays alive for the whole analysis, so it builds little: a tensor name, op type or domain read
+ * twice is one string; input and output lists are exactly as long as they are; and nodes whose attribute fields are
+ * the same bytes (every 1×1 Conv of a network with the same strides and pads) share one read-only attribute map.
  */
 import type { AttributeValue, OnnxNode } from './types.js'
 
@@ -91,6 +95,11 @@ class Reader {
     return s
   }
 
+  /** The bytes at [start, end) as a latin1 string (one char per byte): a key for identical bytes. */
+  latin1(start: number, end: number): string {
+    return this.text.toString('latin1', start, end)
+  }
+
   /** Skips a field of wire type `wireType`. */
   skip(wireType: number, end: number): void {
     if (wireType === 0) this.int64(end)
@@ -107,9 +116,19 @@ class Reader {
 /** The attributes of every node without any (read-only: nodes are never changed in place). */
 const NO_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
 
+/** NodeProto.attribute's key byte: field 5, length-delimited. */
+const ATTRIBUTE_KEY = (5 << 3) | 2
+
 /** Decodes NodeProtos that lie in one buffer (the scanned structure). */
 export class SimpleNodeDecoder {
   private reader: Reader | undefined
+  /** Each distinct name, op type and domain read so far, as one string. */
+  private readonly strings = new Map<string, string>()
+  /** Attribute maps by the bytes of the attribute fields they were decoded from (latin1). */
+  private readonly attributeSets = new Map<string, ReadonlyMap<string, AttributeValue>>()
+  /** Lists being read, copied out at their exact length. */
+  private readonly inputs: string[] = []
+  private readonly outputs: string[] = []
 
   /**
    * The NodeProto at `bytes[start, end)` as the IR node, or undefined when protobufjs must decode it (see the
@@ -120,47 +139,100 @@ export class SimpleNodeDecoder {
     const r = this.reader
     r.ok = true
     r.pos = bytes.byteOffset + start
-    return decodeNode(r, bytes.byteOffset + end)
+    return this.node(r, bytes.byteOffset + end)
   }
-}
 
-function decodeNode(r: Reader, end: number): OnnxNode | undefined {
-  const inputs: string[] = []
-  const outputs: string[] = []
-  let name = ''
-  let opType = ''
-  let domain = ''
-  let attributes: Map<string, AttributeValue> | undefined
-  while (r.pos < end && r.ok) {
-    const key = r.uint(end)
-    const field = key >>> 3
-    const wireType = key & 7
-    if (wireType !== 2 || field > 7) {
-      // NodeProto's known fields up to 7 are all length-delimited; later ones (overload, metadata, device
-      // configurations) carry nothing modelgate reads
-      if (field >= 1 && field <= 7) return undefined
-      r.skip(wireType, end)
-      continue
-    }
-    const length = r.uint(end)
-    if (r.pos + length > end) return undefined
-    switch (field) {
-      case 1: inputs.push(r.string(length)); break
-      case 2: outputs.push(r.string(length)); break
-      case 3: name = r.string(length); break
-      case 4: opType = r.string(length); break
-      case 7: domain = r.string(length); break
-      case 5: {
-        const attr = decodeAttribute(r, r.pos + length)
-        if (attr === undefined) return undefined
-        ;(attributes ??= new Map()).set(attr.name, attr.value)
-        break
-      }
-      default: r.pos += length
-    }
+  private shared(s: string): string {
+    const known = this.strings.get(s)
+    if (known !== undefined) return known
+    this.strings.set(s, s)
+    return s
   }
-  if (!r.ok || r.pos !== end) return undefined
-  return { name, opType, domain, inputs, outputs, attributes: attributes ?? NO_ATTRIBUTES }
+
+  private node(r: Reader, end: number): OnnxNode | undefined {
+    const inputs = this.inputs
+    const outputs = this.outputs
+    inputs.length = 0
+    outputs.length = 0
+    let name = ''
+    let opType = ''
+    let domain = ''
+    let attributes: ReadonlyMap<string, AttributeValue> | undefined
+    while (r.pos < end && r.ok) {
+      const key = r.uint(end)
+      const field = key >>> 3
+      const wireType = key & 7
+      if (wireType !== 2 || field > 7) {
+        // NodeProto's known fields up to 7 are all length-delimited; later ones (overload, metadata, device
+        // configurations) carry nothing modelgate reads
+        if (field >= 1 && field <= 7) return undefined
+        r.skip(wireType, end)
+        continue
+      }
+      if (field === 5) {
+        const runStart = r.pos - 1
+        const run = this.attributes(r, runStart, end)
+        if (run === undefined) return undefined
+        if (attributes === undefined) attributes = run
+        else {
+          // attribute fields in two runs (other fields between them): rare, merged into a map of this node's own
+          const merged = new Map(attributes)
+          for (const [k, v] of run) merged.set(k, v)
+          attributes = merged
+        }
+        continue
+      }
+      const length = r.uint(end)
+      if (r.pos + length > end) return undefined
+      switch (field) {
+        case 1: inputs.push(r.string(length)); break
+        case 2: outputs.push(r.string(length)); break
+        case 3: name = r.string(length); break
+        case 4: opType = this.shared(r.string(length)); break
+        case 7: domain = this.shared(r.string(length)); break
+        default: r.pos += length
+      }
+    }
+    if (!r.ok || r.pos !== end) return undefined
+    return { name, opType, domain, inputs: inputs.slice(), outputs: outputs.slice(), attributes: attributes ?? NO_ATTRIBUTES }
+  }
+
+  /**
+   * The run of attribute fields whose first key byte is at `runStart` (the reader just past it), as a map shared
+   * with every node whose run has the same bytes; undefined when an attribute is not one this decoder reads.
+   */
+  private attributes(r: Reader, runStart: number, end: number): ReadonlyMap<string, AttributeValue> | undefined {
+    const b = r.bytes
+    // a key written in more bytes than it needs: protobufjs reads it
+    if (b[runStart] !== ATTRIBUTE_KEY) return undefined
+    // find the end of the run without decoding: key byte, length, contents, while the next key is an attribute's
+    let runEnd = runStart
+    r.pos = runStart
+    while (r.pos < end && b[r.pos] === ATTRIBUTE_KEY) {
+      r.pos++
+      const length = r.uint(end)
+      if (!r.ok || r.pos + length > end) return undefined
+      r.pos += length
+      runEnd = r.pos
+    }
+    const key = r.latin1(runStart, runEnd)
+    const known = this.attributeSets.get(key)
+    if (known !== undefined) {
+      r.pos = runEnd
+      return known
+    }
+    const map = new Map<string, AttributeValue>()
+    r.pos = runStart
+    while (r.pos < runEnd) {
+      r.pos++
+      const length = r.uint(runEnd)
+      const attr = decodeAttribute(r, r.pos + length)
+      if (attr === undefined) return undefined
+      map.set(this.shared(attr.name), attr.value)
+    }
+    this.attributeSets.set(key, map)
+    return map
+  }
 }
 
 function decodeAttribute(r: Reader, end: number): { name: string; value: AttributeValue } | undefined {
