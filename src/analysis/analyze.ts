@@ -193,7 +193,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const controlFlow: AnalysisReport['controlFlow'][number][] = []
   for (let n = 0; n < records.length; n++) {
     const r = records[n]!
-    const traffic = nodeTraffic(r, index)
+    const traffic = nodeTraffic(r, values)
     let nodeParams = 0
     for (let k = index.inputStart[r.at]!; k < index.inputStart[r.at + 1]!; k++) {
       const id = index.inputIds[k]!
@@ -240,7 +240,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   }
   const isGraphOutput = new Uint8Array(index.names.length)
   for (const o of graph.outputs) isGraphOutput[index.ids.get(o.name)!] = 1
-  const { peak } = peakActivationBytes(records, index, liveInputs, isGraphOutput, isWeight)
+  const { peak } = peakActivationBytes(records, values, liveInputs, isGraphOutput, isWeight)
   const unknownOps = Object.fromEntries([...unknown].sort(([a], [b]) => (a < b ? -1 : 1)))
   const complete = unknown.size === 0 && result.blockedNodes === 0
 
@@ -258,13 +258,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   }
   for (const s of dimSymbols(peak)) if (!unresolved.has(s)) unresolved.set(s, [])
 
-  const tensorTable: Record<string, { dtype: string; dims: readonly Dim[] | null }> = {}
-  for (const id of values.order) {
-    const type = values.type(id)
-    if (type?.kind === 'tensor') tensorTable[index.names[id]!] = { dtype: type.dtype, dims: type.dims ?? null }
-  }
-
-  return {
+  const report: Omit<AnalysisReport, 'tensors'> = {
     costModelVersion: COST_MODEL_VERSION,
     model: { irVersion: model.irVersion, producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '), opsets: Object.fromEntries(model.opsets) },
     inputs: [...inputTypes].map(([name, type]) => signature(name, type)),
@@ -283,7 +277,39 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
     unresolved: [...unresolved].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, list]) => ({ symbol, nodes: list })),
     controlFlow,
     nodes,
-    tensors: tensorTable,
   }
+  return withTensorTable(report, values)
 }
 
+type TensorTable = AnalysisReport['tensors']
+
+/**
+ * The report with its `tensors` table, built from the inferred values the first time it is read (by code, by
+ * JSON.stringify or a copy): an object with a key per tensor costs more to build than the rest of a large graph's
+ * report, and the gate never reads it. An enumerable property like the others; built once.
+ */
+function withTensorTable(report: Omit<AnalysisReport, 'tensors'>, values: ValueTable): AnalysisReport {
+  let table: TensorTable | undefined
+  // what the table is built from: the names and types, not the lookup structures around them
+  let source: { names: readonly string[]; order: readonly number[]; types: readonly (InferredType | undefined)[] } | undefined = {
+    names: values.index.names,
+    order: values.order,
+    types: values.types,
+  }
+  const build = (): TensorTable => {
+    const { names, order, types } = source!
+    const out: Record<string, { dtype: string; dims: readonly Dim[] | null }> = {}
+    for (const id of order) {
+      const type = types[id]
+      if (type?.kind === 'tensor') out[names[id]!] = { dtype: type.dtype, dims: type.dims ?? null }
+    }
+    // not kept once the table holds what it needs of them
+    source = undefined
+    return out
+  }
+  return Object.defineProperty(report, 'tensors', {
+    enumerable: true,
+    configurable: true,
+    get: () => (table ??= build()),
+  }) as AnalysisReport
+}

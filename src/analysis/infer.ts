@@ -4,6 +4,7 @@
  * functions are inferred in their own scopes. Unknown ops are recorded, never counted as zero silently.
  */
 import { ModelgateError, isModelgateError } from '../errors.js'
+import { isFloatType } from '../onnx/dtypes.js'
 import { decodeElements } from '../onnx/tensor-data.js'
 import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, ValueInfo, ValueType } from '../onnx/types.js'
 import { createOpContext, nodeLabel, type InferenceServices } from './context.js'
@@ -13,7 +14,7 @@ import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
 import { Scope, type ValueTable } from './scope.js'
 import { assertOutputDims } from './output-dims.js'
 import { findOpRule } from './ops/index.js'
-import { MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type SubgraphResult, type TensorType } from './types.js'
+import { MAX_FLOAT_CONSTANT_VALUE_ELEMENTS, MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type SubgraphResult, type TensorType } from './types.js'
 import type { TensorPayload } from '../onnx/types.js'
 
 /** What the caller knows about the inputs. */
@@ -26,13 +27,14 @@ export interface InferOptions {
   readonly inputValues?: Readonly<Record<string, readonly number[] | readonly string[]>> | undefined
 }
 
-/** One executed node of the main graph. */
+/**
+ * One executed node of the main graph. The types it read and wrote are the values of its input and output ids
+ * (`InferenceResult.values`): a graph's values are defined once.
+ */
 export interface NodeRecord {
   readonly node: OnnxNode
   /** The node's position in the graph's node list (its row in the graph's {@link GraphIndex}). */
   readonly at: number
-  readonly inputs: readonly (InferredType | undefined)[]
-  readonly outputs: readonly (InferredType | undefined)[]
   /** undefined when no rule covers the op. */
   readonly cost: OpCost | undefined
   /** The subgraphs this node ran (If branches, Loop/Scan bodies) and their costs. */
@@ -60,6 +62,9 @@ export interface InferenceResult {
 export type PayloadReader = (payload: TensorPayload) => Uint8Array | undefined
 
 const MAX_NESTING = 32
+
+/** The subgraphs of a node that ran none (shared: records are read-only). */
+const NO_SUBGRAPHS: readonly { readonly name: string; readonly cost: OpCost }[] = Object.freeze([])
 
 /** Infers every tensor and node cost of a model. */
 export function inferModel(model: OnnxModel, readPayload: PayloadReader, options: InferOptions = {}): InferenceResult {
@@ -171,7 +176,7 @@ class Engine {
     if (cached) return cached
     let type: TensorType = { kind: 'tensor', dtype: t.dtype, dims: t.dims }
     const count = t.dims.reduce((a, b) => a * b, 1)
-    if (count <= MAX_VALUE_ELEMENTS) {
+    if (count <= (isFloatType(t.dtype) ? MAX_FLOAT_CONSTANT_VALUE_ELEMENTS : MAX_VALUE_ELEMENTS)) {
       if (t.payload.kind === 'strings') type = { ...type, strings: t.payload.values }
       else if (t.payload.kind !== 'none') {
         const bytes = this.readPayload(t.payload)
@@ -221,7 +226,7 @@ class Engine {
     const domain = node.domain === 'ai.onnx' ? '' : node.domain
     const fn = this.functions.size === 0 ? undefined : this.functions.get(`${node.domain}::${node.opType}`)
     const rule = fn === undefined ? findOpRule(domain, node.opType) : undefined
-    let subgraphs: readonly { readonly name: string; readonly cost: OpCost }[] = []
+    let subgraphs: readonly { readonly name: string; readonly cost: OpCost }[] = NO_SUBGRAPHS
     let outputs: readonly (InferredType | undefined)[]
     let cost: OpCost | undefined
     if (fn !== undefined) {
@@ -256,7 +261,7 @@ class Engine {
       const id = outputIds[i]!
       if (id !== NO_VALUE) scope.setId(id, outputs[k])
     }
-    return { node, at, inputs, outputs, cost, subgraphs }
+    return { node, at, cost, subgraphs }
   }
 
   private declaredType(graph: OnnxGraph, name: string): InferredType | undefined {

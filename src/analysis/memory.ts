@@ -4,7 +4,8 @@
  */
 import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
 import { dimAdd, dimCeilDiv, dimMax, dimMul, dimProduct, dimSub, type Dim } from './dims.js'
-import { NO_VALUE, type GraphIndex } from './graph-index.js'
+import { NO_VALUE } from './graph-index.js'
+import type { ValueTable } from './scope.js'
 import type { NodeRecord } from './infer.js'
 import type { InferredType } from './types.js'
 
@@ -24,7 +25,8 @@ export function bytesOf(type: InferredType | undefined): Dim {
 }
 
 /** Bytes read and written by one node (each distinct input once). */
-export function nodeTraffic(record: NodeRecord, index: GraphIndex): { bytesRead: Dim; bytesWritten: Dim } {
+export function nodeTraffic(record: NodeRecord, values: ValueTable): { bytesRead: Dim; bytesWritten: Dim } {
+  const { index } = values
   const first = index.inputStart[record.at]!
   const end = index.inputStart[record.at + 1]!
   const ids = index.inputIds
@@ -36,10 +38,13 @@ export function nodeTraffic(record: NodeRecord, index: GraphIndex): { bytesRead:
     if (id === NO_VALUE) continue
     if (seen === undefined ? readEarlier(ids, first, k, id) : seen.has(id)) continue
     seen?.add(id)
-    bytesRead = dimAdd(bytesRead, bytesOf(record.inputs[k - first]))
+    bytesRead = dimAdd(bytesRead, bytesOf(values.type(id)))
   }
   let bytesWritten: Dim = 0
-  for (let j = 0; j < record.outputs.length; j++) bytesWritten = dimAdd(bytesWritten, bytesOf(record.outputs[j]))
+  for (let k = index.outputStart[record.at]!; k < index.outputStart[record.at + 1]!; k++) {
+    const id = index.outputIds[k]!
+    if (id !== NO_VALUE) bytesWritten = dimAdd(bytesWritten, bytesOf(values.type(id)))
+  }
   return { bytesRead, bytesWritten }
 }
 
@@ -59,11 +64,12 @@ function readEarlier(ids: Int32Array, from: number, to: number, id: number): boo
  */
 export function peakActivationBytes(
   records: readonly NodeRecord[],
-  index: GraphIndex,
+  values: ValueTable,
   graphInputs: readonly { readonly id: number; readonly type: InferredType | undefined }[],
   isGraphOutput: Uint8Array,
   isWeight: Uint8Array,
 ): { peak: Dim; atNode: number } {
+  const { index } = values
   const { inputStart, inputIds, outputStart, outputIds } = index
   const lastUse = new Int32Array(index.names.length).fill(-1)
   for (let i = 0; i < records.length; i++) {
@@ -86,10 +92,10 @@ export function peakActivationBytes(
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!
     if (r.node.opType !== 'Constant') {
-      for (let k = outputStart[r.at]!, j = 0; k < outputStart[r.at + 1]!; k++, j++) {
+      for (let k = outputStart[r.at]!; k < outputStart[r.at + 1]!; k++) {
         const id = outputIds[k]!
         if (id === NO_VALUE) continue
-        const size = bytesOf(r.outputs[j])
+        const size = bytesOf(values.type(id))
         live = dimAdd(live, size)
         const d = deathAt(id, i)
         dying[d] = dimAdd(dying[d]!, size)

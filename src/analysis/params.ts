@@ -199,22 +199,24 @@ export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
   }
   visit(graph)
   // uses are recorded for stored tensors only: nothing else is classified
-  const storedNames = new Set(stored.map((t) => t.name))
+  const storedNames = new Set<string>()
+  for (const t of stored) storedNames.add(t.name)
   const dynamicScales = dynamicScaleValues(nodesOf)
   const uses = new Map<string, Use[]>()
   const addUse = (node: OnnxNode, name: string, index: number): void => {
-    if (!storedNames.has(name)) return
     const use: Use = { node, index, role: index < 0 ? 'plain' : roleOf(node, index, dynamicScales) }
     const list = uses.get(name)
     if (list) list.push(use)
     else uses.set(name, [use])
   }
   for (const node of nodesOf) {
-    node.inputs.forEach((name, index) => {
-      if (name !== '') addUse(node, name, index)
-    })
+    const inputs = node.inputs
+    for (let index = 0; index < inputs.length; index++) {
+      const name = inputs[index]!
+      if (name !== '' && storedNames.has(name)) addUse(node, name, index)
+    }
     // names read from inside the node's subgraphs (an If branch using an outer weight)
-    if (hasSubgraphs(node)) for (const name of nodeReads(node).slice(node.inputs.filter((n) => n !== '').length)) addUse(node, name, -1)
+    if (hasSubgraphs(node)) for (const name of nodeReads(node).slice(inputs.filter((n) => n !== '').length)) if (storedNames.has(name)) addUse(node, name, -1)
   }
   const seen = new Set<string>()
   const out: ClassifiedTensor[] = []
@@ -223,7 +225,7 @@ export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
     seen.add(tensor.name)
     const storedElements = tensor.dims.reduce((a, b) => a * b, 1)
     const bytes = byteSize(tensor.dtype, storedElements)
-    const tensorUses = uses.get(tensor.name) ?? []
+    const tensorUses = uses.get(tensor.name) ?? NO_USES
     const cls = classify(tensor, storedElements, tensorUses, graphOutputs.has(tensor.name))
     let elements = storedElements
     let storage: string = tensor.dtype
@@ -233,9 +235,18 @@ export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
         if (packed) ({ elements, storage } = packed)
       }
     }
-    out.push({ tensor, cls, elements, bytes, storage, readers: new Set(tensorUses.map((u) => u.node)).size })
+    out.push({ tensor, cls, elements, bytes, storage, readers: distinctReaders(tensorUses) })
   }
   return out
+}
+
+const NO_USES: readonly Use[] = Object.freeze([])
+
+/** How many nodes the uses are of (a node's uses are recorded one after another). */
+function distinctReaders(uses: readonly Use[]): number {
+  let n = 0
+  for (let i = 0; i < uses.length; i++) if (i === 0 || uses[i]!.node !== uses[i - 1]!.node) n++
+  return n
 }
 
 function classify(tensor: OnnxTensor, elements: number, uses: readonly Use[], isOutput: boolean): ParamClass {

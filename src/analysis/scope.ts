@@ -10,13 +10,15 @@ export interface ValueTable {
   readonly index: GraphIndex
   /** Ids in the order they were first defined: graph inputs, initializers, then node outputs as nodes ran. */
   readonly order: readonly number[]
-  /** The type of value `id`; undefined when it is untyped (an unknown op's output) or not defined. */
+  /** Id → type; undefined when it is untyped (an unknown op's output) or not defined. */
+  readonly types: readonly (InferredType | undefined)[]
+  /** The type of value `id` (`types[id]`). */
   type(id: number): InferredType | undefined
 }
 
 export class Scope implements ValueTable {
   readonly order: number[] = []
-  private readonly types: (InferredType | undefined)[]
+  readonly types: (InferredType | undefined)[]
   private readonly defined: Uint8Array
 
   constructor(
@@ -48,7 +50,8 @@ export class Scope implements ValueTable {
   }
 
   type(id: number): InferredType | undefined {
-    return this.defined[id] === 1 ? this.types[id] : undefined
+    // never defined → still undefined
+    return this.types[id]
   }
 
   /** Defines `name`, one of this graph's values. */

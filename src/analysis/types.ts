@@ -15,6 +15,13 @@ export type Scalar = number | string
 /** Tensors with at most this many elements carry their value through inference. */
 export const MAX_VALUE_ELEMENTS = 4096
 
+/**
+ * Floating-point constants (initializers, Constant payloads) are read for their value only up to this many
+ * elements: a float that feeds shape arithmetic is a scalar, a Resize scale per axis or an roi of 2 × rank, never a
+ * weight. Reading every small weight's value cost a file read and a number array each, kept for the whole analysis.
+ */
+export const MAX_FLOAT_CONSTANT_VALUE_ELEMENTS = 16
+
 /** The inferred type of a tensor value. */
 export interface TensorType {
   readonly kind: 'tensor'

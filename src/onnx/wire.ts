@@ -84,6 +84,81 @@ export function markerIndex(bytes: Uint8Array): number | undefined {
 
 const MAX_DEPTH = 64
 
+/** AttributeProto fields that hold a tensor, a graph or a sparse tensor (see DESCEND.attribute). */
+const ATTRIBUTE_NESTED = new Set([5, 6, 10, 11, 22, 23])
+
+/**
+ * Whether the NodeProto at `b[start, end)` has no attribute that holds a tensor or a graph (see `plainNode` in
+ * {@link scanModel}); undefined for anything unusual (a key or length of more than five bytes, a field running past
+ * its message, an unknown wire type): the scanner's generic path then reads it.
+ */
+function plainNodeBytes(b: Uint8Array, start: number, end: number): boolean | undefined {
+  let pos = start
+  while (pos < end) {
+    const key = b[pos++]!
+    // NodeProto's fields (1..11) and AttributeProto's have one-byte keys
+    if (key >= 0x80 || key < 8) return undefined
+    const wireType = key & 7
+    if (wireType === 0) {
+      while (pos < end && b[pos]! >= 0x80) pos++
+      pos++
+    } else if (wireType === 2) {
+      let len = 0
+      let shift = 0
+      let byte = 0x80
+      for (let i = 0; byte >= 0x80; i++, shift += 7) {
+        if (i === 5 || pos >= end) return undefined
+        byte = b[pos++]!
+        len += (byte & 0x7f) * 2 ** shift
+      }
+      if (pos + len > end) return undefined
+      if (key >>> 3 === 5) {
+        const attribute = plainAttributeBytes(b, pos, pos + len)
+        if (attribute !== true) return attribute
+      }
+      pos += len
+    } else if (wireType === 1) pos += 8
+    else if (wireType === 5) pos += 4
+    else return undefined
+  }
+  return pos === end ? true : undefined
+}
+
+/** Whether the AttributeProto at `b[start, end)` holds no tensor or graph; undefined for anything unusual. */
+function plainAttributeBytes(b: Uint8Array, start: number, end: number): boolean | undefined {
+  let pos = start
+  while (pos < end) {
+    const key = b[pos++]!
+    let field = key >>> 3
+    let wireType = key & 7
+    if (key >= 0x80) {
+      // fields 16..23 (type, sparse tensors, type protos) take two-byte keys
+      if (pos >= end || b[pos]! >= 0x80) return undefined
+      field = ((key & 0x7f) >>> 3) | (b[pos++]! << 4)
+      wireType = key & 7
+    }
+    if (field === 0) return undefined
+    if (wireType === 0) {
+      while (pos < end && b[pos]! >= 0x80) pos++
+      pos++
+    } else if (wireType === 2) {
+      if (ATTRIBUTE_NESTED.has(field)) return false
+      let len = 0
+      let shift = 0
+      let byte = 0x80
+      for (let i = 0; byte >= 0x80; i++, shift += 7) {
+        if (i === 5 || pos >= end) return undefined
+        byte = b[pos++]!
+        len += (byte & 0x7f) * 2 ** shift
+      }
+      pos += len
+    } else if (wireType === 1) pos += 8
+    else if (wireType === 5) pos += 4
+    else return undefined
+  }
+  return pos === end ? true : undefined
+}
+
 /**
  * Bytes the scanner reads from its source at a time: little after a skipped payload (a tensor header or two
  * follow, then the next payload), doubling while the structure goes on.
@@ -188,7 +263,8 @@ export function scanModel(source: ScanSource): ScanResult {
   let bufEnd = 0
   let chunk = MIN_CHUNK
   const fetch = (pos: number, len = 0): void => {
-    chunk = pos === bufEnd && bufEnd > bufStart ? Math.min(chunk * 2, MAX_CHUNK) : MIN_CHUNK
+    // reading on (past a small payload, at most MAX_GAP skipped) doubles the chunk; a jump starts small again
+    chunk = pos >= bufEnd && pos - bufEnd <= MAX_GAP && bufEnd > bufStart ? Math.min(chunk * 2, MAX_CHUNK) : MIN_CHUNK
     buf = source.read(pos, Math.min(Math.max(chunk, len), source.length - pos))
     bufStart = pos
     bufEnd = pos + buf.length
@@ -248,6 +324,11 @@ export function scanModel(source: ScanSource): ScanResult {
    * in it is skipped or changed, so it stays in the structure as it is, without the generic scan's bookkeeping.
    */
   const plainNode = (start: number, end: number): boolean => {
+    // the node's bytes in the buffer (most are): one tight loop over them
+    if (start >= bufStart && end <= bufEnd) {
+      const verdict = plainNodeBytes(buf, start - bufStart, end - bufStart)
+      if (verdict !== undefined) return verdict
+    }
     try {
       return flat(start, end, nodeDeeper)
     } catch {
