@@ -9,7 +9,7 @@ import { nodeLabel } from './context.js'
 import { dimAdd, dimSymbols, type Dim } from './dims.js'
 import { NO_VALUE } from './graph-index.js'
 import { inferModel, type InferenceResult, type InferOptions } from './infer.js'
-import { nodeTraffic, peakActivationBytes } from './memory.js'
+import { nodeTraffic, peakActivationBytes, valueBytes } from './memory.js'
 import { classifyTensors, summarizeParams, type ParamsStats } from './params.js'
 import type { ValueTable } from './scope.js'
 import { findTiedWeights, tiedCandidates, type PayloadReader } from './tied.js'
@@ -186,6 +186,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
     if (c.cls === 'learnable' && !merged.has(c.tensor.name)) unattributed[id] = c.elements
   }
 
+  const bytes = valueBytes(values)
   let macs: Dim = 0
   let flops: Dim = 0
   let memoryAccessBytes: Dim = 0
@@ -193,7 +194,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const controlFlow: AnalysisReport['controlFlow'][number][] = []
   for (let n = 0; n < records.length; n++) {
     const r = records[n]!
-    const traffic = nodeTraffic(r, values)
+    const traffic = nodeTraffic(r, index, bytes)
     let nodeParams = 0
     for (let k = index.inputStart[r.at]!; k < index.inputStart[r.at + 1]!; k++) {
       const id = index.inputIds[k]!
@@ -231,16 +232,16 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   }
 
   const inputTypes = new Map<string, InferredType | undefined>()
-  const liveInputs: { id: number; type: InferredType | undefined }[] = []
+  const liveInputs: number[] = []
   for (const v of graph.inputs) {
     const id = index.ids.get(v.name)!
     if (isWeight[id] === 1 || inputTypes.has(v.name)) continue
     inputTypes.set(v.name, values.type(id))
-    liveInputs.push({ id, type: values.type(id) })
+    liveInputs.push(id)
   }
   const isGraphOutput = new Uint8Array(index.names.length)
   for (const o of graph.outputs) isGraphOutput[index.ids.get(o.name)!] = 1
-  const { peak } = peakActivationBytes(records, values, liveInputs, isGraphOutput, isWeight)
+  const { peak } = peakActivationBytes(records, index, bytes, liveInputs, isGraphOutput, isWeight)
   const unknownOps = Object.fromEntries([...unknown].sort(([a], [b]) => (a < b ? -1 : 1)))
   const complete = unknown.size === 0 && result.blockedNodes === 0
 

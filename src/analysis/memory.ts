@@ -4,7 +4,7 @@
  */
 import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
 import { dimAdd, dimCeilDiv, dimMax, dimMul, dimProduct, dimSub, type Dim } from './dims.js'
-import { NO_VALUE } from './graph-index.js'
+import { NO_VALUE, type GraphIndex } from './graph-index.js'
 import type { ValueTable } from './scope.js'
 import type { NodeRecord } from './infer.js'
 import type { InferredType } from './types.js'
@@ -24,9 +24,17 @@ export function bytesOf(type: InferredType | undefined): Dim {
   return 0
 }
 
-/** Bytes read and written by one node (each distinct input once). */
-export function nodeTraffic(record: NodeRecord, values: ValueTable): { bytesRead: Dim; bytesWritten: Dim } {
-  const { index } = values
+/** The bytes of each value of a graph by id, each computed once (a value is written once and read often). */
+export function valueBytes(values: ValueTable): (id: number) => Dim {
+  const cache = new Array<Dim | undefined>(values.index.names.length).fill(undefined)
+  return (id) => (cache[id] ??= bytesOf(values.type(id)))
+}
+
+/**
+ * Bytes read and written by one node (each distinct input once).
+ * @param bytes the bytes of a value by id ({@link valueBytes})
+ */
+export function nodeTraffic(record: NodeRecord, index: GraphIndex, bytes: (id: number) => Dim): { bytesRead: Dim; bytesWritten: Dim } {
   const first = index.inputStart[record.at]!
   const end = index.inputStart[record.at + 1]!
   const ids = index.inputIds
@@ -38,12 +46,12 @@ export function nodeTraffic(record: NodeRecord, values: ValueTable): { bytesRead
     if (id === NO_VALUE) continue
     if (seen === undefined ? readEarlier(ids, first, k, id) : seen.has(id)) continue
     seen?.add(id)
-    bytesRead = dimAdd(bytesRead, bytesOf(values.type(id)))
+    bytesRead = dimAdd(bytesRead, bytes(id))
   }
   let bytesWritten: Dim = 0
   for (let k = index.outputStart[record.at]!; k < index.outputStart[record.at + 1]!; k++) {
     const id = index.outputIds[k]!
-    if (id !== NO_VALUE) bytesWritten = dimAdd(bytesWritten, bytesOf(values.type(id)))
+    if (id !== NO_VALUE) bytesWritten = dimAdd(bytesWritten, bytes(id))
   }
   return { bytesRead, bytesWritten }
 }
@@ -58,18 +66,19 @@ function readEarlier(ids: Int32Array, from: number, to: number, id: number): boo
  * Peak bytes of activations alive at once when the nodes run in `records` order: graph inputs live from the
  * start, a node output from its node to its last reader (graph outputs to the end). Initializers and Constant
  * payloads are weights, counted separately.
- * @param graphInputs the main graph's inputs that are not weights: value id and type
+ * @param bytes the bytes of a value by id ({@link valueBytes})
+ * @param graphInputs ids of the main graph's inputs
  * @param isGraphOutput by value id: 1 for the graph's outputs
  * @param isWeight by value id: 1 for initializers and Constant payloads
  */
 export function peakActivationBytes(
   records: readonly NodeRecord[],
-  values: ValueTable,
-  graphInputs: readonly { readonly id: number; readonly type: InferredType | undefined }[],
+  index: GraphIndex,
+  bytes: (id: number) => Dim,
+  graphInputs: readonly number[],
   isGraphOutput: Uint8Array,
   isWeight: Uint8Array,
 ): { peak: Dim; atNode: number } {
-  const { index } = values
   const { inputStart, inputIds, outputStart, outputIds } = index
   const lastUse = new Int32Array(index.names.length).fill(-1)
   for (let i = 0; i < records.length; i++) {
@@ -80,9 +89,9 @@ export function peakActivationBytes(
   const deathAt = (id: number, birth: number): number => (isGraphOutput[id] === 1 ? end : Math.max(birth, lastUse[id]!))
   const dying = new Array<Dim>(end + 1).fill(0)
   let live: Dim = 0
-  for (const { id, type } of graphInputs) {
+  for (const id of graphInputs) {
     if (isWeight[id] === 1) continue
-    const size = bytesOf(type)
+    const size = bytes(id)
     live = dimAdd(live, size)
     const d = deathAt(id, 0)
     dying[d] = dimAdd(dying[d]!, size)
@@ -95,7 +104,7 @@ export function peakActivationBytes(
       for (let k = outputStart[r.at]!; k < outputStart[r.at + 1]!; k++) {
         const id = outputIds[k]!
         if (id === NO_VALUE) continue
-        const size = bytesOf(values.type(id))
+        const size = bytes(id)
         live = dimAdd(live, size)
         const d = deathAt(id, i)
         dying[d] = dimAdd(dying[d]!, size)

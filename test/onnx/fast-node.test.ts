@@ -84,3 +84,47 @@ describe('direct NodeProto decoder', () => {
     expect(decoder.decode(bytes)).toBeUndefined()
   })
 })
+
+describe('what the direct decoder keeps', () => {
+  const conv = (name: string, stride: number): Uint8Array =>
+    encode({
+      input: [`${name}.x`, `${name}.w`],
+      output: [`${name}.y`],
+      name,
+      opType: 'Conv',
+      attribute: [
+        { name: 'kernel_shape', ints: [1, 1], type: T.INTS },
+        { name: 'strides', ints: [stride, stride], type: T.INTS },
+      ],
+    })
+
+  it('gives nodes whose attribute fields are the same bytes one shared, read-only map', () => {
+    const d = new SimpleNodeDecoder()
+    const a = d.decode(conv('a', 1))!
+    const b = d.decode(conv('b', 1))!
+    const c = d.decode(conv('c', 2))!
+    expect(a.attributes).toBe(b.attributes)
+    expect(c.attributes).not.toBe(a.attributes)
+    expect(c.attributes.get('strides')).toEqual({ type: 'ints', value: [2, 2] })
+    // still each node's own lists and names
+    expect([a.name, a.inputs, b.name, b.inputs]).toEqual(['a', ['a.x', 'a.w'], 'b', ['b.x', 'b.w']])
+  })
+
+  it('merges attribute fields split by another field into a map of the node\'s own, leaving the shared one as it was', () => {
+    const d = new SimpleNodeDecoder()
+    const alone = d.decode(raw([0x22, 1, 0x58], [0x2a, 8, 0x0a, 1, 0x6b, 0x18, 1, 0xa0, 0x01, 2]))!
+    // op_type X, attribute k=1, name 'n', attribute j=2 (the first run's bytes are the same as `alone`'s)
+    const split = raw([0x22, 1, 0x58], [0x2a, 8, 0x0a, 1, 0x6b, 0x18, 1, 0xa0, 0x01, 2], [0x1a, 1, 0x6e], [0x2a, 8, 0x0a, 1, 0x6a, 0x18, 2, 0xa0, 0x01, 2])
+    const node = d.decode(split)!
+    expect(node).toEqual(decodeNodeProto(split))
+    expect([...node.attributes.keys()]).toEqual(['k', 'j'])
+    expect([...alone.attributes.keys()]).toEqual(['k'])
+  })
+
+  it('leaves an attribute key written in more bytes than it needs to protobufjs', () => {
+    // field 5 as the two-byte varint 0xaa 0x00: valid protobuf, not the bytes the shared-map key is made of
+    const bytes = raw([0x22, 1, 0x58], [0xaa, 0x00, 8, 0x0a, 1, 0x6b, 0x18, 1, 0xa0, 0x01, 2])
+    expect(new SimpleNodeDecoder().decode(bytes)).toBeUndefined()
+    expect(decodeNodeProto(bytes).attributes.get('k')).toEqual({ type: 'int', value: 1 })
+  })
+})

@@ -1,0 +1,129 @@
+/**
+ * The numbered values of a graph (src/analysis/graph-index.ts) and the array scope inference keeps them in
+ * (src/analysis/scope.ts): what the ordering, liveness and report passes read instead of looking names up.
+ */
+import { describe, expect, it } from 'vitest'
+import { ModelBuilder } from '../../fixtures/builder/index.js'
+import { analyzeModel } from '../../src/index.js'
+import { indexGraph, NO_VALUE } from '../../src/analysis/graph-index.js'
+import { inferModel } from '../../src/analysis/infer.js'
+import { Scope } from '../../src/analysis/scope.js'
+import { readOnnxModel } from '../../src/onnx/load.js'
+import type { OnnxGraph, OnnxNode } from '../../src/onnx/types.js'
+
+const node = (opType: string, inputs: string[], outputs: string[]): OnnxNode => ({ name: '', opType, domain: '', inputs, outputs, attributes: new Map() })
+
+const graph: OnnxGraph = {
+  name: 'g',
+  inputs: [{ name: 'x', type: undefined }],
+  initializers: [{ name: 'w', dtype: 'float32', dims: [2], payload: { kind: 'none' } }],
+  sparseInitializers: [],
+  nodes: [
+    node('Add', ['x', 'w'], ['a']),
+    node('Split', ['a', ''], ['b', '', 'c']),
+    node('Sum', ['b', 'c', 'b', 'outer'], ['y']),
+  ],
+  outputs: [{ name: 'y', type: undefined }, { name: 'declared_only', type: undefined }],
+  valueInfo: [],
+}
+
+describe('indexGraph', () => {
+  const index = indexGraph(graph)
+  const id = (name: string): number => index.ids.get(name)!
+  const inputsOf = (i: number): number[] => [...index.inputIds.subarray(index.inputStart[i], index.inputStart[i + 1])]
+  const outputsOf = (i: number): number[] => [...index.outputIds.subarray(index.outputStart[i], index.outputStart[i + 1])]
+
+  it('numbers inputs and initializers first, then node names in file order, then graph outputs', () => {
+    expect(index.names).toEqual(['x', 'w', 'a', 'b', 'c', 'outer', 'y', 'declared_only'])
+    for (const [i, name] of index.names.entries()) expect(id(name)).toBe(i)
+  })
+
+  it('lists each node\'s inputs and outputs as ids, omitted ones as NO_VALUE, repeats kept', () => {
+    expect(inputsOf(1)).toEqual([id('a'), NO_VALUE])
+    expect(outputsOf(1)).toEqual([id('b'), NO_VALUE, id('c')])
+    expect(inputsOf(2)).toEqual([id('b'), id('c'), id('b'), id('outer')])
+  })
+
+  it('knows the producer of every node output, and -1 for everything else', () => {
+    expect([...index.producer]).toEqual([-1, -1, 0, 1, 1, -1, 2, -1])
+  })
+})
+
+describe('Scope', () => {
+  const outer = new Scope(indexGraph(graph))
+  outer.set('x', { kind: 'tensor', dtype: 'float32', dims: [2] })
+  outer.set('outer', { kind: 'tensor', dtype: 'int64', dims: [] })
+  const inner = new Scope(indexGraph({ ...graph, name: 'body', initializers: [], inputs: [{ name: 'x', type: undefined }] }), outer)
+  inner.set('x', { kind: 'tensor', dtype: 'float16', dims: [3] })
+
+  it('reads its own values first, then the enclosing scopes\' by name', () => {
+    expect(inner.get('x')).toEqual({ kind: 'tensor', dtype: 'float16', dims: [3] })
+    const outerId = inner.index.ids.get('outer')!
+    expect(inner.getId(outerId)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [] })
+    expect(inner.has('outer')).toBe(true)
+    expect(inner.has('a')).toBe(false)
+  })
+
+  it('refuses to define a name the graph does not have', () => {
+    expect(() => inner.set('nowhere', undefined)).toThrow(/not a value of this graph/)
+  })
+
+  it('shows its typed values as a read-only map in the order they were defined, untyped ones left out', () => {
+    const s = new Scope(indexGraph(graph))
+    s.set('y', { kind: 'tensor', dtype: 'float32', dims: [1] })
+    s.set('a', undefined)
+    s.set('x', { kind: 'tensor', dtype: 'float32', dims: [2] })
+    const typed = s.typed()
+    expect([...typed.keys()]).toEqual(['y', 'x'])
+    expect(typed.size).toBe(2)
+    expect(typed.has('a')).toBe(false)
+    expect(typed.get('x')).toEqual({ kind: 'tensor', dtype: 'float32', dims: [2] })
+    expect(new Map(typed)).toEqual(new Map([['y', { kind: 'tensor', dtype: 'float32', dims: [1] }], ['x', { kind: 'tensor', dtype: 'float32', dims: [2] }]]))
+  })
+})
+
+describe('the report of a graph', () => {
+  const g = new ModelBuilder({ opset: 17 })
+  const x = g.input('x', 'float32', [1, 4])
+  const w = g.initializer('w', 'float32', [4, 4])
+  const h = g.op('MatMul', [x, w], undefined, { name: 'mm' })
+  g.node('Relu', [h], ['y'], undefined, { name: 'relu' })
+  g.output('y', 'float32', [1, 4])
+  const bytes = g.toBytes()
+
+  it('has its per-tensor table as an enumerable property, built once, and the same in JSON', async () => {
+    const report = await analyzeModel(bytes)
+    expect(Object.keys(report)).toContain('tensors')
+    const table = report.tensors
+    expect(report.tensors).toBe(table)
+    expect(table).toEqual({ x: { dtype: 'float32', dims: [1, 4] }, w: { dtype: 'float32', dims: [4, 4] }, [h]: { dtype: 'float32', dims: [1, 4] }, y: { dtype: 'float32', dims: [1, 4] } })
+    expect(Object.keys(table)).toEqual(['x', 'w', h, 'y'])
+    expect(JSON.parse(JSON.stringify(report)).tensors).toEqual(table)
+    expect({ ...report }.tensors).toEqual(table)
+  })
+
+  it('reads float constants for their value only when small enough to feed shape arithmetic', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    const input = b.input('x', 'float32', [1, 3, 4, 4])
+    const scales = b.initializer('scales', 'float32', [4], [1, 1, 2, 2])
+    const weight = b.initializer('weight', 'float32', [17])
+    const shape = b.initializer('shape', 'int64', [4096])
+    b.node('Resize', [input, '', scales], ['y'], { mode: 'nearest' }, { name: 'resize' })
+    b.node('Add', [weight, weight], ['z'], undefined, { name: 'add' })
+    b.node('Identity', [shape], ['s'], undefined, { name: 'id' })
+    b.output('y', 'float32', undefined)
+    b.output('z', 'float32', undefined)
+    b.output('s', 'int64', undefined)
+    const loaded = readOnnxModel(b.toBytes())
+    const result = inferModel(loaded.model, loaded.readPayload)
+    const tensor = (name: string) => {
+      const t = result.tensors.get(name)
+      return t?.kind === 'tensor' ? t : undefined
+    }
+    expect(tensor('scales')?.value).toEqual([1, 1, 2, 2])
+    expect(tensor('y')?.dims).toEqual([1, 3, 8, 8])
+    expect(tensor('weight')?.value).toBeUndefined()
+    expect(tensor('z')?.dims).toEqual([17])
+    expect(tensor('shape')?.value).toHaveLength(4096)
+  })
+})
