@@ -7,6 +7,7 @@
  *   B  fs.readFile of the same file                 (the floor for anything that loads the weights)
  *   C  onnxruntime-node InferenceSession.create     (what a runtime-based tool pays before it can count)
  *   D  analyzeModel of a synthetic 50,000-node graph (per-node work: shape inference, costs, report)
+ *   F  the same as D, then reading `report.tensors` (the per-tensor table, built on first read: 65,000 keys)
  *   E  analyzeModel of the LLM fixture (fixtures/llm: 32-layer GQA decoder, 490 nodes, symbolic batch, sequence
  *      and past_sequence, 6.3 GB of external data in a sparse file)
  * One warm-up round is run first and not counted.
@@ -19,19 +20,29 @@
  * that RSS (Linux: /proc/self VmHWM; elsewhere getrusage maxrss, an upper bound). fs.readFile is measured the same
  * way as a reference, and so is the 50,000-node graph (goal: growth ≤ 10× its file size). Medians are reported; the
  * targets are printed as ratios.
+ * With --against <dir>, the analyzer of another build (a checkout's dist/, e.g. of an earlier commit: `git worktree
+ * add ../old <commit> && cd ../old && npm ci`) analyses the 50,000-node graph too, as task G in the same rounds:
+ * a before/after ratio measured side by side.
  * With --json, stdout carries exactly one JSON document and progress goes to stderr.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { LLM_32L, writeLlmModel } from '../../fixtures/llm/index.js'
 import { ensureTorchvisionModel } from '../../fixtures/torchvision/index.js'
-import { analyzeModel } from '../../src/analysis/index.js'
 import { buildBigGraph } from './big-graph.js'
+
+/**
+ * The code measured is what the package ships: tsc's output in dist/, which `npm run bench:analyze` builds first
+ * (tsx's on-the-fly transform of src/ wraps every function expression in a naming helper, ≈ 15 % slower here).
+ */
+const DIST = new URL('../../dist/analysis/index.js', import.meta.url)
+if (!existsSync(DIST)) throw new Error(`${fileURLToPath(DIST)} is missing: run npm run build (npm run bench:analyze does)`)
+const { analyzeModel } = (await import(DIST.href)) as typeof import('../../src/analysis/index.js')
 
 /** The issue's targets. */
 const TARGETS = {
@@ -167,7 +178,7 @@ function mb(bytes: number): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { json: { type: 'boolean' }, rounds: { type: 'string', default: '7' }, nodes: { type: 'string', default: '50000' } },
+    options: { json: { type: 'boolean' }, rounds: { type: 'string', default: '7' }, nodes: { type: 'string', default: '50000' }, against: { type: 'string' } },
   })
   const rounds = Number(values.rounds)
   const nodes = Number(values.nodes)
@@ -185,6 +196,9 @@ async function main(): Promise<void> {
   writeFileSync(bigPath, buildBigGraph(nodes))
   const llmPath = writeLlmModel(join(dir, 'llm'), LLM_32L)
   const ort = await import('onnxruntime-node')
+  const other = values.against === undefined
+    ? undefined
+    : ((await import(pathToFileURL(join(values.against, 'analysis', 'index.js')).href)) as typeof import('../../src/analysis/index.js')).analyzeModel
 
   const tasks = {
     analyze: async () => analyzeModel(path),
@@ -195,11 +209,13 @@ async function main(): Promise<void> {
       return session
     },
     bigGraph: async () => analyzeModel(bigPath),
+    bigGraphTable: async () => Object.keys((await analyzeModel(bigPath)).tensors).length,
     llm: async () => analyzeModel(llmPath),
+    ...(other === undefined ? {} : { bigGraphOther: async () => other(bigPath) }),
   }
-  const samples: Record<keyof typeof tasks, number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], llm: [] }
-  const cpuSamples: Record<keyof typeof tasks, number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], llm: [] }
-  const cold: Partial<Record<keyof typeof tasks, number>> = {}
+  const samples: Record<keyof typeof tasks | 'bigGraphOther', number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], bigGraphOther: [] }
+  const cpuSamples: Record<keyof typeof tasks | 'bigGraphOther', number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], bigGraphOther: [] }
+  const cold: Partial<Record<keyof typeof tasks | 'bigGraphOther', number>> = {}
   try {
     // first, while this process is still small
     log('measuring RSS growth in fresh processes …')
@@ -212,7 +228,7 @@ async function main(): Promise<void> {
       for (const name of Object.keys(tasks) as (keyof typeof tasks)[]) {
         let session: { release(): Promise<void> } | undefined
         const { wall, cpu } = await timed(async () => {
-          const result = await tasks[name]()
+          const result = await (tasks as Record<string, () => Promise<unknown>>)[name]!()
           if (name === 'sessionCreate') session = result as { release(): Promise<void> }
         })
         await session?.release()
@@ -238,6 +254,7 @@ async function main(): Promise<void> {
     const readFileMs = median(samples.readFile)
     const sessionCreateMs = median(samples.sessionCreate)
     const bigGraphMs = median(samples.bigGraph)
+    const bigGraphTableMs = median(samples.bigGraphTable)
     const llmMs = median(samples.llm)
     const rssGrowthBytes = median(rssAnalyze)
     const onnx = onnxTimes === undefined ? undefined : { bigGraph: onnxTimes[bigPath]!, llm: onnxTimes[llmPath]!, resnet50: onnxTimes[path]! }
@@ -255,16 +272,16 @@ async function main(): Promise<void> {
     const cpu = `${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}`
     if (values.json) {
       const loadAverage = [loadBefore, loadavg()[0]!]
-      process.stdout.write(`${JSON.stringify({ analyzeMs, readFileMs, sessionCreateMs, rssGrowthBytes, fileBytes, bigGraphMs, llmMs, llmNodes: llmReport.coverage.nodes, rssBigGraph, bigFileBytes, onnx: onnx ?? null, onnxVersion: pythonOnnx?.version ?? null, ratios, rounds, node: process.version, cpu, loadAverage }, null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify({ analyzeMs, readFileMs, sessionCreateMs, rssGrowthBytes, fileBytes, bigGraphMs, bigGraphTableMs, llmMs, llmNodes: llmReport.coverage.nodes, rssBigGraph, bigFileBytes, onnx: onnx ?? null, onnxVersion: pythonOnnx?.version ?? null, ratios, rounds, node: process.version, cpu, loadAverage }, null, 2)}\n`)
       return
     }
-    const row = (label: string, name: keyof typeof tasks): string => {
+    const row = (label: string, name: keyof typeof samples): string => {
       const xs = samples[name]
       return `  ${label.padEnd(44)} ${median(xs).toFixed(1).padStart(9)} ${Math.min(...xs).toFixed(1).padStart(9)} ${Math.max(...xs).toFixed(1).padStart(9)} ${(cold[name] ?? NaN).toFixed(1).padStart(9)} ${median(cpuSamples[name]).toFixed(1).padStart(9)}`
     }
     const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED')
     log('')
-    log(`modelgate analyze benchmark — node ${process.version}, ${cpu}, load average ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`)
+    log(`modelgate analyze benchmark (dist/, tsc output) — node ${process.version}, ${cpu}, load average ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`)
     log(`resnet50: ${mb(fileBytes)}, ${report.params.learnable.toLocaleString('en-US')} params, ${report.coverage.nodes} nodes; big graph: ${nodes.toLocaleString('en-US')} nodes, ${mb(statSync(bigPath).size)}`)
     log(`${rounds} rounds, alternating, gc before each`)
     log('')
@@ -273,6 +290,11 @@ async function main(): Promise<void> {
     log(row('B  fs.readFile(resnet50)', 'readFile'))
     log(row('C  ort InferenceSession.create(resnet50)', 'sessionCreate'))
     log(row(`D  analyzeModel(${nodes.toLocaleString('en-US')}-node graph)`, 'bigGraph'))
+    log(row('F  D, then reading report.tensors', 'bigGraphTable'))
+    if (other !== undefined) {
+      log(row(`G  D with the build in ${values.against}`, 'bigGraphOther'))
+      log(`  D ÷ G (this build ÷ the other, medians of the same rounds): ${(median(samples.bigGraph) / median(samples.bigGraphOther)).toFixed(3)}×`)
+    }
     log(row(`E  analyzeModel(LLM, ${llmReport.coverage.nodes} nodes, symbolic)`, 'llm'))
     log('')
     log(`  RSS growth of one analysis (fresh process, 3 runs, peak from ${rssRuns[0]!.source}): ${rssAnalyze.map(mb).join(', ')} → median ${mb(rssGrowthBytes)}`)
@@ -289,6 +311,7 @@ async function main(): Promise<void> {
       }
       log(`  ${''.padEnd(34)} ${'load'.padStart(8)} ${'infer'.padStart(8)} ${'total'.padStart(8)} ${'cpu'.padStart(8)}   ${'ours'.padStart(8)} ${'ratio'.padStart(8)} ${'our cpu'.padStart(8)} ${'ratio'.padStart(8)}`)
       log(line(`${nodes.toLocaleString('en-US')}-node graph`, onnx.bigGraph, 'bigGraph'))
+      log(line('  the same, reading report.tensors', onnx.bigGraph, 'bigGraphTable'))
       log(line('LLM (load_external_data=False)', onnx.llm, 'llm'))
       log(line('resnet50', onnx.resnet50, 'analyze'))
     }

@@ -12,11 +12,13 @@ import { fileSource, memorySource } from '../../src/onnx/source.js'
 import { scanModel } from '../../src/onnx/wire.js'
 
 const T = onnx.AttributeProto.AttributeType
-const floats = (n: number): onnx.ITensorProto => ({ dims: [n], dataType: 1, rawData: new Uint8Array(4 * n).fill(7) })
+type TensorProto = Parameters<typeof onnx.TensorProto.encode>[0]
+type NodeProto = Parameters<typeof onnx.NodeProto.encode>[0]
+const floats = (n: number): TensorProto => ({ dims: [n], dataType: 1, rawData: new Uint8Array(4 * n).fill(7) })
 
 /** A model whose nodes are plain (int attributes) and hold payloads in every kind of attribute, many times over. */
 function model(): Uint8Array {
-  const nodes: onnx.INodeProto[] = []
+  const nodes: NodeProto[] = []
   for (let i = 0; i < 300; i++) {
     nodes.push({ opType: 'Relu', input: [`v${i}`], output: [`r${i}`], name: `relu${i}`, attribute: [{ name: 'k', i, type: T.INT }, { name: 'p', ints: [1, 2, i], type: T.INTS }] })
     nodes.push({ opType: 'Constant', output: [`c${i}`], attribute: [{ name: 'value', t: floats(64 + i), type: T.TENSOR }] })
