@@ -112,7 +112,7 @@ export interface AnalysisReport {
   /** If/Loop/Scan nodes: each subgraph's cost and the cost counted for the node. */
   readonly controlFlow: readonly { readonly node: string; readonly opType: string; readonly macs: Dim; readonly flops: Dim; readonly subgraphs: readonly { readonly name: string; readonly macs: Dim; readonly flops: Dim }[] }[]
   readonly nodes: readonly NodeStats[]
-  /** Every main-graph tensor → dtype and dims. */
+  /** Every main-graph tensor → dtype and dims (built when first read, JSON.stringify included; then kept). */
   readonly tensors: Readonly<Record<string, { readonly dtype: string; readonly dims: readonly Dim[] | null }>>
 }
 
