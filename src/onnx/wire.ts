@@ -87,6 +87,23 @@ const MAX_DEPTH = 64
 /** AttributeProto fields that hold a tensor, a graph or a sparse tensor (see DESCEND.attribute). */
 const ATTRIBUTE_NESTED = new Set([5, 6, 10, 11, 22, 23])
 
+/** The byte after the varint {@link shortVarint} read last. */
+let shortVarintEnd = 0
+
+/** The varint at `b[pos]` when it has at most five bytes and ends before `end` (a length), else -1. */
+function shortVarint(b: Uint8Array, pos: number, end: number): number {
+  let value = 0
+  for (let i = 0; i < 5 && pos < end; i++) {
+    const byte = b[pos++]!
+    value += (byte & 0x7f) * 2 ** (7 * i)
+    if (byte < 0x80) {
+      shortVarintEnd = pos
+      return value
+    }
+  }
+  return -1
+}
+
 /**
  * Whether the NodeProto at `b[start, end)` has no attribute that holds a tensor or a graph (see `plainNode` in
  * {@link scanModel}); undefined for anything unusual (a key or length of more than five bytes, a field running past
@@ -103,14 +120,9 @@ function plainNodeBytes(b: Uint8Array, start: number, end: number): boolean | un
       while (pos < end && b[pos]! >= 0x80) pos++
       pos++
     } else if (wireType === 2) {
-      let len = 0
-      let shift = 0
-      let byte = 0x80
-      for (let i = 0; byte >= 0x80; i++, shift += 7) {
-        if (i === 5 || pos >= end) return undefined
-        byte = b[pos++]!
-        len += (byte & 0x7f) * 2 ** shift
-      }
+      const len = shortVarint(b, pos, end)
+      if (len < 0) return undefined
+      pos = shortVarintEnd
       if (pos + len > end) return undefined
       if (key >>> 3 === 5) {
         const attribute = plainAttributeBytes(b, pos, pos + len)
@@ -143,14 +155,9 @@ function plainAttributeBytes(b: Uint8Array, start: number, end: number): boolean
       pos++
     } else if (wireType === 2) {
       if (ATTRIBUTE_NESTED.has(field)) return false
-      let len = 0
-      let shift = 0
-      let byte = 0x80
-      for (let i = 0; byte >= 0x80; i++, shift += 7) {
-        if (i === 5 || pos >= end) return undefined
-        byte = b[pos++]!
-        len += (byte & 0x7f) * 2 ** shift
-      }
+      const len = shortVarint(b, pos, end)
+      if (len < 0) return undefined
+      pos = shortVarintEnd
       pos += len
     } else if (wireType === 1) pos += 8
     else if (wireType === 5) pos += 4
