@@ -139,7 +139,8 @@ class Engine {
       }
       scope.set(v.name, type)
     }
-    for (const t of graph.initializers) scope.set(t.name, this.readTensor(t))
+    // the main graph's initializers are read once: no cache
+    for (const t of graph.initializers) scope.set(t.name, this.constantType(t))
     for (const s of graph.sparseInitializers) scope.set(s.name, { kind: 'tensor', dtype: s.values.dtype, dims: s.dims })
   }
 
@@ -171,22 +172,26 @@ class Engine {
     }
   }
 
+  /** A constant tensor's type, read once per tensor (Constant payloads and subgraph initializers can be met again). */
   private readTensor(t: OnnxTensor): TensorType {
     const cached = this.tensorCache.get(t)
     if (cached) return cached
-    let type: TensorType = { kind: 'tensor', dtype: t.dtype, dims: t.dims }
-    const count = t.dims.reduce((a, b) => a * b, 1)
-    if (count <= (isFloatType(t.dtype) ? MAX_FLOAT_CONSTANT_VALUE_ELEMENTS : MAX_VALUE_ELEMENTS)) {
-      if (t.payload.kind === 'strings') type = { ...type, strings: t.payload.values }
-      else if (t.payload.kind !== 'none') {
-        const bytes = this.readPayload(t.payload)
-        const encoding = t.payload.kind === 'inline' || t.payload.kind === 'file' ? t.payload.encoding : 'raw'
-        const value = bytes === undefined ? undefined : decodeElements(bytes, encoding, t.dtype, count)
-        if (value !== undefined) type = { ...type, value }
-      } else if (count === 0) type = { ...type, value: [] }
-    }
+    const type = this.constantType(t)
     this.tensorCache.set(t, type)
     return type
+  }
+
+  /** A constant tensor's type, with its value when small (built as one literal: a spread would give each its own hidden class). */
+  private constantType(t: OnnxTensor): TensorType {
+    const count = t.dims.reduce((a, b) => a * b, 1)
+    if (count > (isFloatType(t.dtype) ? MAX_FLOAT_CONSTANT_VALUE_ELEMENTS : MAX_VALUE_ELEMENTS)) return { kind: 'tensor', dtype: t.dtype, dims: t.dims }
+    const payload = t.payload
+    if (payload.kind === 'strings') return { kind: 'tensor', dtype: t.dtype, dims: t.dims, strings: payload.values }
+    if (payload.kind === 'none') return count === 0 ? { kind: 'tensor', dtype: t.dtype, dims: t.dims, value: [] } : { kind: 'tensor', dtype: t.dtype, dims: t.dims }
+    const bytes = this.readPayload(payload)
+    const encoding = payload.kind === 'inline' || payload.kind === 'file' ? payload.encoding : 'raw'
+    const value = bytes === undefined ? undefined : decodeElements(bytes, encoding, t.dtype, count)
+    return value === undefined ? { kind: 'tensor', dtype: t.dtype, dims: t.dims } : { kind: 'tensor', dtype: t.dtype, dims: t.dims, value }
   }
 
   private inferGraph(graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, label: string, records?: NodeRecord[]): OpCost {

@@ -34,10 +34,10 @@ export function result(dtype: DataTypeName, dims: readonly Dim[] | undefined, el
   const sd = staticDims(dims)
   const n = sd === undefined ? -1 : sd.reduce((a, b) => a * b, 1)
   const ok = (a: readonly unknown[] | undefined): boolean => a !== undefined && a.length === n && n <= MAX_VALUE_ELEMENTS
-  const base: TensorType = { kind: 'tensor', dtype, dims }
-  if (ok(el.value)) return { ...base, value: el.value }
-  if (ok(el.strings)) return { ...base, strings: el.strings }
-  return base
+  // literals, not spreads: a spread gives each object a hidden class of its own
+  if (ok(el.value)) return { kind: 'tensor', dtype, dims, value: el.value }
+  if (ok(el.strings)) return { kind: 'tensor', dtype, dims, strings: el.strings }
+  return { kind: 'tensor', dtype, dims }
 }
 
 /** Row-major strides of static dims. */
