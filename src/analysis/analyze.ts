@@ -6,7 +6,7 @@ import { ModelgateError } from '../errors.js'
 import { readOnnxModel } from '../onnx/load.js'
 import type { OnnxModel } from '../onnx/types.js'
 import { nodeLabel } from './context.js'
-import { dimAdd, dimSymbols, type Dim } from './dims.js'
+import { dimAdd, DimSum, dimSymbols, type Dim } from './dims.js'
 import { NO_VALUE } from './graph-index.js'
 import { inferModel, type InferenceResult, type InferOptions } from './infer.js'
 import { nodeTraffic, peakActivationBytes, valueBytes } from './memory.js'
@@ -187,9 +187,9 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   }
 
   const bytes = valueBytes(values)
-  let macs: Dim = 0
-  let flops: Dim = 0
-  let memoryAccessBytes: Dim = 0
+  const macsSum = new DimSum()
+  const flopsSum = new DimSum()
+  const memorySum = new DimSum()
   const nodes = new Array<NodeStats>(records.length)
   const controlFlow: AnalysisReport['controlFlow'][number][] = []
   for (let n = 0; n < records.length; n++) {
@@ -204,10 +204,11 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
       }
     }
     if (r.cost) {
-      macs = dimAdd(macs, r.cost.macs)
-      flops = dimAdd(flops, r.cost.flops)
+      macsSum.add(r.cost.macs)
+      flopsSum.add(r.cost.flops)
     }
-    memoryAccessBytes = dimAdd(memoryAccessBytes, dimAdd(traffic.bytesRead, traffic.bytesWritten))
+    memorySum.add(traffic.bytesRead)
+    memorySum.add(traffic.bytesWritten)
     nodes[n] = {
       name: nodeLabel(r.node),
       opType: r.node.opType,
@@ -231,6 +232,9 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
     }
   }
 
+  const macs = macsSum.value()
+  const flops = flopsSum.value()
+  const memoryAccessBytes = memorySum.value()
   const inputTypes = new Map<string, InferredType | undefined>()
   const liveInputs: number[] = []
   for (const v of graph.inputs) {

@@ -103,23 +103,46 @@ function toPoly(d: Dim): Poly {
   return atom(d)
 }
 
+/** What printing and ordering need of a monomial key, worked out once per key. */
+interface MonoInfo {
+  readonly atoms: readonly string[]
+  readonly degree: number
+  /** The atoms as printed, joined by `*` ('' for the constant). */
+  readonly body: string
+}
+
+const MONO_INFO = new Map<string, MonoInfo>()
+
+function monoInfo(key: string): MonoInfo {
+  let info = MONO_INFO.get(key)
+  if (info === undefined) {
+    const atoms = key === '' ? [] : key.split(SEP)
+    info = { atoms, degree: atoms.length, body: atoms.map(wrapAtom).join('*') }
+    MONO_INFO.set(key, info)
+  }
+  return info
+}
+
 function monoDegree(key: string): number {
-  return key === '' ? 0 : key.split(SEP).length
+  return monoInfo(key).degree
+}
+
+/** Highest degree first, then alphabetical; the constant last. */
+function compareMonos(a: string, b: string): number {
+  if (a === '') return 1
+  if (b === '') return -1
+  return monoInfo(b).degree - monoInfo(a).degree || (a < b ? -1 : a > b ? 1 : 0)
 }
 
 function fromPoly(p: Poly): Dim {
-  const terms = [...p.entries()].filter(([, c]) => c !== 0)
+  const terms: [string, Coef][] = []
+  for (const entry of p) if (entry[1] !== 0) terms.push(entry)
   if (terms.length === 0) return 0
   if (terms.length === 1 && terms[0]![0] === '') return constDim(terms[0]![1])
-  // highest degree first, then alphabetical; the constant last
-  terms.sort(([a], [b]) => {
-    if (a === '') return 1
-    if (b === '') return -1
-    return monoDegree(b) - monoDegree(a) || (a < b ? -1 : a > b ? 1 : 0)
-  })
+  if (terms.length > 1) terms.sort((x, y) => compareMonos(x[0], y[0]))
   let s = ''
   for (const [mono, coef] of terms) {
-    const body = mono === '' ? '' : mono.split(SEP).map(wrapAtom).join('*')
+    const body = monoInfo(mono).body
     const mag = cAbs(coef)
     const term = body === '' ? String(mag) : mag === 1 ? body : `${mag}*${body}`
     s += s === '' ? (coef < 0 ? `-${term}` : term) : coef < 0 ? ` - ${term}` : ` + ${term}`
@@ -128,8 +151,10 @@ function fromPoly(p: Poly): Dim {
   return s
 }
 
+const PLAIN_ATOM = /^[A-Za-z_][\w.:/-]*$|^floor\(|^ceil\(|^max\(|^min\(/
+
 function wrapAtom(a: string): string {
-  return /^[A-Za-z_][\w.:/-]*$|^floor\(|^ceil\(|^max\(|^min\(/.test(a) ? a : `(${a})`
+  return PLAIN_ATOM.test(a) ? a : `(${a})`
 }
 
 function addPolys(a: Poly, b: Poly, sign: 1 | -1): Poly {
@@ -146,7 +171,7 @@ function mulPolys(pa: Poly, pb: Poly): Poly {
   const out: Poly = new Map()
   for (const [ka, va] of pa) {
     for (const [kb, vb] of pb) {
-      const key = ka === '' ? kb : kb === '' ? ka : [...ka.split(SEP), ...kb.split(SEP)].sort().join(SEP)
+      const key = ka === '' ? kb : kb === '' ? ka : [...monoInfo(ka).atoms, ...monoInfo(kb).atoms].sort().join(SEP)
       const prev = out.get(key)
       const term = cMul(va, vb)
       out.set(key, prev === undefined ? term : cAdd(prev, term))
@@ -174,6 +199,39 @@ export function dimToBigInt(d: Dim): bigint | undefined {
 /** An exact integer as a Dim: a number when safe, else its decimal digits. */
 export function dimFromBigInt(value: bigint): Dim {
   return constDim(normBig(value))
+}
+
+/**
+ * A running total of dims, printed once when read: adding a graph's per-node costs one `dimAdd` at a time would
+ * print (and intern) every partial sum of a symbolic total. Exact as `dimAdd`: numbers while the sum is a safe
+ * integer, then BigInt coefficients.
+ */
+export class DimSum {
+  private number = 0
+  private poly: Poly | undefined
+
+  add(d: Dim): void {
+    if (typeof d === 'number') {
+      const r = this.number + d
+      if (Number.isSafeInteger(r) || !Number.isInteger(d) || !Number.isInteger(this.number)) {
+        this.number = r
+        return
+      }
+    }
+    const poly = (this.poly ??= new Map())
+    for (const [k, v] of toPoly(d)) {
+      const prev = poly.get(k)
+      poly.set(k, prev === undefined ? v : cAdd(prev, v))
+    }
+  }
+
+  /** The total so far, as `dimAdd` would give it. */
+  value(): Dim {
+    if (this.poly === undefined) return this.number
+    const total = new Map(this.poly)
+    if (this.number !== 0) total.set('', cAdd(total.get('') ?? 0, this.number))
+    return fromPoly(total)
+  }
 }
 
 /** a + b */
@@ -286,12 +344,12 @@ function nonNegative(p: Poly, from: number | ReadonlyMap<string, number>): boole
   let allNonNegative = true
   for (const [mono, c] of p) {
     if (c < 0) allNonNegative = false
-    if (mono !== '' && mono.split(SEP).some((a) => atomSign(a) === undefined)) return false
+    if (mono !== '' && monoInfo(mono).atoms.some((a) => atomSign(a) === undefined)) return false
   }
   if (allNonNegative) return true
   const shifted: Poly = new Map()
   for (const [mono, c] of p) {
-    const atoms = mono === '' ? [] : mono.split(SEP)
+    const atoms = monoInfo(mono).atoms
     const symbols = atoms.filter((a) => atomSign(a) === 1)
     const fixed = atoms.filter((a) => atomSign(a) !== 1)
     // (from + y1)(from + y2)…: every subset of the symbols keeps its y's, the rest contribute `from`
@@ -460,7 +518,7 @@ function collectSymbols(d: Dim, out: Set<string>): void {
   if (typeof d === 'number') return
   for (const mono of toPoly(d).keys()) {
     if (mono === '') continue
-    for (const a of mono.split(SEP)) {
+    for (const a of monoInfo(mono).atoms) {
       const o = OPAQUE.get(a)
       if (o === undefined) out.add(a)
       else if (o.kind === 'max' || o.kind === 'min') for (const x of o.args) collectSymbols(x, out)
@@ -514,7 +572,7 @@ export function dimSubstitute(d: Dim, sizes: Readonly<Record<string, number>>): 
   let out: Dim = 0
   for (const [mono, coef] of toPoly(d)) {
     let term: Dim = constDim(coef)
-    for (const a of mono === '' ? [] : mono.split(SEP)) term = dimMul(term, substituteAtom(a, sizes))
+    for (const a of monoInfo(mono).atoms) term = dimMul(term, substituteAtom(a, sizes))
     out = dimAdd(out, term)
   }
   return out

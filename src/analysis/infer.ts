@@ -8,7 +8,7 @@ import { isFloatType } from '../onnx/dtypes.js'
 import { decodeElements } from '../onnx/tensor-data.js'
 import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, ValueInfo, ValueType } from '../onnx/types.js'
 import { createOpContext, nodeLabel, type InferenceServices } from './context.js'
-import { dimAdd, dimMax, symbolDim, type Dim } from './dims.js'
+import { dimMax, DimSum, symbolDim, type Dim } from './dims.js'
 import { topologicalOrder } from './graph-order.js'
 import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
 import { Scope, type ValueTable } from './scope.js'
@@ -201,17 +201,17 @@ class Engine {
       readTensor: (t) => this.readTensor(t),
       inferSubgraph: (owner, sub, subInputs) => this.inferSubgraph(sub, subInputs, scope, opsets, owner),
     }
-    let macs: Dim = 0
-    let flops: Dim = 0
+    const macs = new DimSum()
+    const flops = new DimSum()
     for (const i of order) {
       const record = this.inferNode(i, graph, scope, opsets, services)
       records?.push(record)
       if (record.cost) {
-        macs = dimAdd(macs, record.cost.macs)
-        flops = dimAdd(flops, record.cost.flops)
+        macs.add(record.cost.macs)
+        flops.add(record.cost.flops)
       }
     }
-    return { macs, flops }
+    return { macs: macs.value(), flops: flops.value() }
   }
 
   private inferNode(at: number, graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, services: InferenceServices): NodeRecord {

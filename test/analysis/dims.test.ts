@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../../fixtures/builder/index.js'
 import {
-  dimAdd, dimCeilDiv, dimCompare, dimExtremum, dimFloorDiv, dimMax, dimMin, dimMul, dimSub, dimSubstitute, dimSymbols, type Dim,
+  dimAdd, dimCeilDiv, dimCompare, dimExtremum, dimFloorDiv, dimMax, dimMin, dimMul, dimSub, dimSubstitute, dimSymbols, type Dim, DimSum, symbolDim,
 } from '../../src/analysis/dims.js'
 
 describe('max and min of polynomials over symbols ≥ 1', () => {
@@ -148,5 +148,40 @@ describe('counts past 2^53 stay exact', () => {
     expect(dimCeilDiv('1208925819614629174706177', 2)).toBe((2n ** 79n + 1n).toString())
     expect(dimMax('1208925819614629174706176', 2 ** 52)).toBe('1208925819614629174706176')
     expect(dimCompare('1208925819614629174706177', '1208925819614629174706176')).toBe(1)
+  })
+})
+
+describe('a running total (DimSum)', () => {
+  it('gives what adding the same dims one by one with dimAdd gives: numbers, symbols, past 2^53, negatives', () => {
+    const rand = mulberry32(2026)
+    const pick = (): Dim => {
+      const r = rand()
+      if (r < 0.4) return Math.floor(rand() * 1e6)
+      if (r < 0.5) return Number.MAX_SAFE_INTEGER - Math.floor(rand() * 10)
+      if (r < 0.6) return -Math.floor(rand() * 1000)
+      if (r < 0.75) return dimMul(symbolDim('batch'), Math.floor(rand() * 100) + 1)
+      if (r < 0.9) return dimMul(dimMul(symbolDim('batch'), symbolDim('sequence')), Math.floor(rand() * 50))
+      return dimMax(symbolDim('sequence'), symbolDim('past_sequence'))
+    }
+    for (let trial = 0; trial < 200; trial++) {
+      const dims = Array.from({ length: 1 + Math.floor(rand() * 40) }, pick)
+      const sum = new DimSum()
+      let expected: Dim = 0
+      for (const d of dims) {
+        sum.add(d)
+        expected = dimAdd(expected, d)
+      }
+      expect(sum.value()).toEqual(expected)
+    }
+  })
+
+  it('is 0 when nothing was added, and a number while every addend is one and the sum is safe', () => {
+    expect(new DimSum().value()).toBe(0)
+    const sum = new DimSum()
+    sum.add(2 ** 52)
+    sum.add(2 ** 52 - 1)
+    expect(sum.value()).toBe(2 ** 53 - 1)
+    sum.add(1)
+    expect(sum.value()).toBe('9007199254740992')
   })
 })
