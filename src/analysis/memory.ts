@@ -3,7 +3,7 @@
  * lifetimes over the execution order — not a sum of all activations.
  */
 import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
-import { dimAdd, dimCeilDiv, dimMax, dimMul, dimProduct, dimSub, type Dim } from './dims.js'
+import { dimAdd, dimCeilDiv, dimMul, DimPeak, dimProduct, type Dim } from './dims.js'
 import { NO_VALUE, type GraphIndex } from './graph-index.js'
 import type { ValueTable } from './scope.js'
 import type { NodeRecord } from './infer.js'
@@ -87,16 +87,19 @@ export function peakActivationBytes(
   }
   const end = records.length
   const deathAt = (id: number, birth: number): number => (isGraphOutput[id] === 1 ? end : Math.max(birth, lastUse[id]!))
+  // bytes that die after node i
   const dying = new Array<Dim>(end + 1).fill(0)
-  let live: Dim = 0
+  const dies = (at: number, size: Dim): void => {
+    dying[at] = dimAdd(dying[at]!, size)
+  }
+  const live = new DimPeak()
   for (const id of graphInputs) {
     if (isWeight[id] === 1) continue
     const size = bytes(id)
-    live = dimAdd(live, size)
-    const d = deathAt(id, 0)
-    dying[d] = dimAdd(dying[d]!, size)
+    live.total.add(size)
+    dies(deathAt(id, 0), size)
   }
-  let peak: Dim = live
+  live.mark()
   let atNode = -1
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!
@@ -105,17 +108,13 @@ export function peakActivationBytes(
         const id = outputIds[k]!
         if (id === NO_VALUE) continue
         const size = bytes(id)
-        live = dimAdd(live, size)
-        const d = deathAt(id, i)
-        dying[d] = dimAdd(dying[d]!, size)
+        live.total.add(size)
+        dies(deathAt(id, i), size)
       }
     }
-    const larger = dimMax(live, peak)
-    if (larger !== peak) {
-      peak = larger
-      atNode = i
-    }
-    live = dimSub(live, dying[i]!)
+    if (live.mark()) atNode = i
+    if (dying[i] !== 0) live.total.sub(dying[i]!)
   }
+  const peak = live.value()
   return { peak, atNode }
 }

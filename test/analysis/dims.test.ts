@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../../fixtures/builder/index.js'
 import {
-  dimAdd, dimCeilDiv, dimCompare, dimExtremum, dimFloorDiv, dimMax, dimMin, dimMul, dimSub, dimSubstitute, dimSymbols, type Dim, DimSum, symbolDim,
+  dimAdd, dimCeilDiv, dimCompare, dimExtremum, dimFloorDiv, dimMax, dimMin, dimMul, dimSub, dimSubstitute, dimSymbols, type Dim, DimPeak, dimProduct, DimSum, symbolDim,
 } from '../../src/analysis/dims.js'
 
 describe('max and min of polynomials over symbols ≥ 1', () => {
@@ -183,5 +183,43 @@ describe('a running total (DimSum)', () => {
     expect(sum.value()).toBe(2 ** 53 - 1)
     sum.add(1)
     expect(sum.value()).toBe('9007199254740992')
+  })
+})
+
+describe('a running peak (DimPeak)', () => {
+  it('gives what folding dimMax over the running total gives, and says when the peak moved', () => {
+    const rand = mulberry32(7)
+    const b = symbolDim('batch')
+    const s = symbolDim('sequence')
+    const p = symbolDim('past_sequence')
+    const sizes: Dim[] = [1024, 4096, dimMul(b, 512), dimMul(dimMul(b, s), 2048), dimMul(dimMul(b, p), 1024), dimMul(dimMul(dimMul(b, s), p), 4), 7]
+    for (let trial = 0; trial < 150; trial++) {
+      const peak = new DimPeak()
+      let live: Dim = 0
+      let folded: Dim | undefined
+      for (let step = 0; step < 30; step++) {
+        const size = sizes[Math.floor(rand() * sizes.length)]!
+        const add: boolean = rand() < 0.6 || live === 0
+        peak.total[add ? 'add' : 'sub'](size)
+        live = add ? dimAdd(live, size) : dimSub(live, size)
+        const next: Dim = folded === undefined ? live : dimMax(live, folded)
+        expect(peak.mark()).toBe(folded === undefined || next !== folded)
+        folded = next
+        expect(peak.total.value()).toEqual(live)
+      }
+      expect(peak.value()).toEqual(folded)
+    }
+  })
+
+  it('is 0 before anything is marked', () => {
+    expect(new DimPeak().value()).toBe(0)
+  })
+})
+
+describe('dimProduct', () => {
+  it('gives what multiplying one by one with dimMul gives', () => {
+    const n = symbolDim('N')
+    const lists: Dim[][] = [[2, 3, 4], [n, 3, n], [2 ** 40, 2 ** 20, n], [3, 0, n], [n, symbolDim('H'), 2 ** 53 - 1], [], [n]]
+    for (const dims of lists) expect(dimProduct(dims)).toEqual(dims.reduce<Dim>((a, d) => dimMul(a, d), 1))
   })
 })
