@@ -7,6 +7,8 @@
  *   B  fs.readFile of the same file                 (the floor for anything that loads the weights)
  *   C  onnxruntime-node InferenceSession.create     (what a runtime-based tool pays before it can count)
  *   D  analyzeModel of a synthetic 50,000-node graph (per-node work: shape inference, costs, report)
+ *   H  analyzeModel of a deep LLM-shaped decoder from the same builder (1,600 layers, hidden 256, 24,010 nodes,
+ *      symbolic batch, sequence and past_sequence): per-node work when every size is a polynomial
  *   F  the same as D, then reading `report.tensors` (the per-tensor table, built on first read: 65,000 keys)
  *   E  analyzeModel of the LLM fixture (fixtures/llm: 32-layer GQA decoder, 490 nodes, symbolic batch, sequence
  *      and past_sequence, 6.3 GB of external data in a sparse file)
@@ -32,7 +34,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { LLM_32L, writeLlmModel } from '../../fixtures/llm/index.js'
+import { LLM_32L, writeLlmModel, type LlmConfig } from '../../fixtures/llm/index.js'
 import { ensureTorchvisionModel } from '../../fixtures/torchvision/index.js'
 import { buildBigGraph } from './big-graph.js'
 
@@ -43,6 +45,9 @@ import { buildBigGraph } from './big-graph.js'
 const DIST = new URL('../../dist/analysis/index.js', import.meta.url)
 if (!existsSync(DIST)) throw new Error(`${fileURLToPath(DIST)} is missing: run npm run build (npm run bench:analyze does)`)
 const { analyzeModel } = (await import(DIST.href)) as typeof import('../../src/analysis/index.js')
+
+/** The deep decoder of task H: many small layers, so that the graph, not the weights, is large. */
+const DEEP_LLM: LlmConfig = { layers: 1600, hidden: 256, heads: 8, kvHeads: 2, intermediate: 512, vocab: 1000, weights: 'float32' }
 
 /** The issue's targets. */
 const TARGETS = {
@@ -195,6 +200,7 @@ async function main(): Promise<void> {
   const bigPath = join(dir, `big-graph-${nodes}.onnx`)
   writeFileSync(bigPath, buildBigGraph(nodes))
   const llmPath = writeLlmModel(join(dir, 'llm'), LLM_32L)
+  const deepPath = writeLlmModel(join(dir, 'deep-llm'), DEEP_LLM)
   const ort = await import('onnxruntime-node')
   const other = values.against === undefined
     ? undefined
@@ -211,10 +217,11 @@ async function main(): Promise<void> {
     bigGraph: async () => analyzeModel(bigPath),
     bigGraphTable: async () => Object.keys((await analyzeModel(bigPath)).tensors).length,
     llm: async () => analyzeModel(llmPath),
+    deepLlm: async () => analyzeModel(deepPath),
     ...(other === undefined ? {} : { bigGraphOther: async () => other(bigPath) }),
   }
-  const samples: Record<keyof typeof tasks | 'bigGraphOther', number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], bigGraphOther: [] }
-  const cpuSamples: Record<keyof typeof tasks | 'bigGraphOther', number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], bigGraphOther: [] }
+  const samples: Record<keyof typeof tasks | 'bigGraphOther', number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], deepLlm: [], bigGraphOther: [] }
+  const cpuSamples: Record<keyof typeof tasks | 'bigGraphOther', number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], deepLlm: [], bigGraphOther: [] }
   const cold: Partial<Record<keyof typeof tasks | 'bigGraphOther', number>> = {}
   try {
     // first, while this process is still small
@@ -242,12 +249,13 @@ async function main(): Promise<void> {
     }
     const report = await analyzeModel(path)
     const llmReport = await analyzeModel(llmPath)
+    const deepReport = await analyzeModel(deepPath)
 
     const pythonOnnx = findPythonOnnx()
     let onnxTimes: ReturnType<typeof timePythonOnnx> | undefined
     if (pythonOnnx !== undefined) {
       log(`timing onnx ${pythonOnnx.version} (${pythonOnnx.python}): load + infer_shapes, ${rounds} rounds …`)
-      onnxTimes = timePythonOnnx(pythonOnnx.python, rounds, [bigPath, llmPath, path])
+      onnxTimes = timePythonOnnx(pythonOnnx.python, rounds, [bigPath, llmPath, deepPath, path])
     }
 
     const analyzeMs = median(samples.analyze)
@@ -256,8 +264,9 @@ async function main(): Promise<void> {
     const bigGraphMs = median(samples.bigGraph)
     const bigGraphTableMs = median(samples.bigGraphTable)
     const llmMs = median(samples.llm)
+    const deepLlmMs = median(samples.deepLlm)
     const rssGrowthBytes = median(rssAnalyze)
-    const onnx = onnxTimes === undefined ? undefined : { bigGraph: onnxTimes[bigPath]!, llm: onnxTimes[llmPath]!, resnet50: onnxTimes[path]! }
+    const onnx = onnxTimes === undefined ? undefined : { bigGraph: onnxTimes[bigPath]!, llm: onnxTimes[llmPath]!, deepLlm: onnxTimes[deepPath]!, resnet50: onnxTimes[path]! }
     const ratios = {
       analyzeToReadFile: analyzeMs / readFileMs,
       sessionCreateToAnalyze: sessionCreateMs / analyzeMs,
@@ -267,12 +276,13 @@ async function main(): Promise<void> {
       bigGraphToOnnx: onnx === undefined ? null : bigGraphMs / onnx.bigGraph.total,
       bigGraphCpuToOnnx: onnx === undefined ? null : median(cpuSamples.bigGraph) / onnx.bigGraph.cpu,
       llmToOnnx: onnx === undefined ? null : llmMs / onnx.llm.total,
+      deepLlmToOnnx: onnx === undefined ? null : deepLlmMs / onnx.deepLlm.total,
       resnet50ToOnnx: onnx === undefined ? null : analyzeMs / onnx.resnet50.total,
     }
     const cpu = `${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}`
     if (values.json) {
       const loadAverage = [loadBefore, loadavg()[0]!]
-      process.stdout.write(`${JSON.stringify({ analyzeMs, readFileMs, sessionCreateMs, rssGrowthBytes, fileBytes, bigGraphMs, bigGraphTableMs, llmMs, llmNodes: llmReport.coverage.nodes, rssBigGraph, bigFileBytes, onnx: onnx ?? null, onnxVersion: pythonOnnx?.version ?? null, ratios, rounds, node: process.version, cpu, loadAverage }, null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify({ analyzeMs, readFileMs, sessionCreateMs, rssGrowthBytes, fileBytes, bigGraphMs, bigGraphTableMs, llmMs, llmNodes: llmReport.coverage.nodes, deepLlmMs, deepLlmNodes: deepReport.coverage.nodes, rssBigGraph, bigFileBytes, onnx: onnx ?? null, onnxVersion: pythonOnnx?.version ?? null, ratios, rounds, node: process.version, cpu, loadAverage }, null, 2)}\n`)
       return
     }
     const row = (label: string, name: keyof typeof samples): string => {
@@ -296,6 +306,7 @@ async function main(): Promise<void> {
       log(`  D ÷ G (this build ÷ the other, medians of the same rounds): ${(median(samples.bigGraph) / median(samples.bigGraphOther)).toFixed(3)}×`)
     }
     log(row(`E  analyzeModel(LLM, ${llmReport.coverage.nodes} nodes, symbolic)`, 'llm'))
+    log(row(`H  analyzeModel(deep LLM, ${deepReport.coverage.nodes} nodes, symbolic)`, 'deepLlm'))
     log('')
     log(`  RSS growth of one analysis (fresh process, 3 runs, peak from ${rssRuns[0]!.source}): ${rssAnalyze.map(mb).join(', ')} → median ${mb(rssGrowthBytes)}`)
     log(`  RSS growth of one fs.readFile (reference, same method): ${mb(rssReadFile)}`)
@@ -313,6 +324,7 @@ async function main(): Promise<void> {
       log(line(`${nodes.toLocaleString('en-US')}-node graph`, onnx.bigGraph, 'bigGraph'))
       log(line('  the same, reading report.tensors', onnx.bigGraph, 'bigGraphTable'))
       log(line('LLM (load_external_data=False)', onnx.llm, 'llm'))
+      log(line('deep LLM (the same)', onnx.deepLlm, 'deepLlm'))
       log(line('resnet50', onnx.resnet50, 'analyze'))
     }
     log('')
