@@ -7,6 +7,7 @@
  * Field numbers are those of onnx/onnx.proto (IR 13).
  */
 import type { PayloadEncoding } from './types.js'
+import { plainNodeBytes } from './wire-plain-node.js'
 
 /** Where a skipped tensor payload lies in the source. */
 export interface SkippedPayload {
@@ -83,88 +84,6 @@ export function markerIndex(bytes: Uint8Array): number | undefined {
 }
 
 const MAX_DEPTH = 64
-
-/** AttributeProto fields that hold a tensor, a graph or a sparse tensor (see DESCEND.attribute). */
-const ATTRIBUTE_NESTED = new Set([5, 6, 10, 11, 22, 23])
-
-/** The byte after the varint {@link shortVarint} read last. */
-let shortVarintEnd = 0
-
-/** The varint at `b[pos]` when it has at most five bytes and ends before `end` (a length), else -1. */
-function shortVarint(b: Uint8Array, pos: number, end: number): number {
-  let value = 0
-  for (let i = 0; i < 5 && pos < end; i++) {
-    const byte = b[pos++]!
-    value += (byte & 0x7f) * 2 ** (7 * i)
-    if (byte < 0x80) {
-      shortVarintEnd = pos
-      return value
-    }
-  }
-  return -1
-}
-
-/**
- * Whether the NodeProto at `b[start, end)` has no attribute that holds a tensor or a graph (see `plainNode` in
- * {@link scanModel}); undefined for anything unusual (a key or length of more than five bytes, a field running past
- * its message, an unknown wire type): the scanner's generic path then reads it.
- */
-function plainNodeBytes(b: Uint8Array, start: number, end: number): boolean | undefined {
-  let pos = start
-  while (pos < end) {
-    const key = b[pos++]!
-    // NodeProto's fields (1..11) and AttributeProto's have one-byte keys
-    if (key >= 0x80 || key < 8) return undefined
-    const wireType = key & 7
-    if (wireType === 0) {
-      while (pos < end && b[pos]! >= 0x80) pos++
-      pos++
-    } else if (wireType === 2) {
-      const len = shortVarint(b, pos, end)
-      if (len < 0) return undefined
-      pos = shortVarintEnd
-      if (pos + len > end) return undefined
-      if (key >>> 3 === 5) {
-        const attribute = plainAttributeBytes(b, pos, pos + len)
-        if (attribute !== true) return attribute
-      }
-      pos += len
-    } else if (wireType === 1) pos += 8
-    else if (wireType === 5) pos += 4
-    else return undefined
-  }
-  return pos === end ? true : undefined
-}
-
-/** Whether the AttributeProto at `b[start, end)` holds no tensor or graph; undefined for anything unusual. */
-function plainAttributeBytes(b: Uint8Array, start: number, end: number): boolean | undefined {
-  let pos = start
-  while (pos < end) {
-    const key = b[pos++]!
-    let field = key >>> 3
-    let wireType = key & 7
-    if (key >= 0x80) {
-      // fields 16..23 (type, sparse tensors, type protos) take two-byte keys
-      if (pos >= end || b[pos]! >= 0x80) return undefined
-      field = ((key & 0x7f) >>> 3) | (b[pos++]! << 4)
-      wireType = key & 7
-    }
-    if (field === 0) return undefined
-    if (wireType === 0) {
-      while (pos < end && b[pos]! >= 0x80) pos++
-      pos++
-    } else if (wireType === 2) {
-      if (ATTRIBUTE_NESTED.has(field)) return false
-      const len = shortVarint(b, pos, end)
-      if (len < 0) return undefined
-      pos = shortVarintEnd
-      pos += len
-    } else if (wireType === 1) pos += 8
-    else if (wireType === 5) pos += 4
-    else return undefined
-  }
-  return pos === end ? true : undefined
-}
 
 /**
  * Bytes the scanner reads from its source at a time: little after a skipped payload (a tensor header or two
