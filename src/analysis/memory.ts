@@ -3,7 +3,8 @@
  * lifetimes over the execution order — not a sum of all activations.
  */
 import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
-import { dimAdd, dimCeilDiv, dimMul, DimPeak, dimProduct, type Dim } from './dims.js'
+import { dimAdd, dimCeilDiv, dimMul, dimProduct, type Dim } from './dims.js'
+import { DimPeak } from './dims-running.js'
 import { NO_VALUE, type GraphIndex } from './graph-index.js'
 import type { ValueTable } from './scope.js'
 import type { NodeRecord } from './infer.js'
