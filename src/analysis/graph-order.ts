@@ -42,6 +42,9 @@ export function freeNames(graph: OnnxGraph): string[] {
 export function topologicalOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string, index: GraphIndex = indexGraph(graph)): number[] {
   const nodes = graph.nodes
   const { ids, names, inputStart, inputIds, producer } = index
+  // ONNX asks for nodes in topological order and exporters write them so: when every read comes from an earlier
+  // node (or from before any node), the file's order is the answer, and the sort below would return it unchanged
+  if (readsFollowFileOrder(graph, available, graphLabel, index)) return Array.from({ length: nodes.length }, (_, i) => i)
   const indegree = new Int32Array(nodes.length)
   // dependency edges producer → consumer, in the order the consumers come in the file
   const edgeFrom: number[] = []
@@ -56,13 +59,7 @@ export function topologicalOrder(graph: OnnxGraph, available: (name: string) => 
         edgeFrom.push(p)
         edgeTo.push(i)
       }
-    } else if (p < 0 && !available(name)) {
-      const node = nodes[i]!
-      throw new ModelgateError('E_DANGLING_INPUT', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads ${JSON.stringify(name)}, which no node, input or initializer defines.`, { value: name, node: nodeLabel(node) })
-    } else if (p === i && isInput) {
-      const node = nodes[i]!
-      throw new ModelgateError('E_GRAPH_CYCLE', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads its own output ${JSON.stringify(name)}.`, { value: name, node: nodeLabel(node) })
-    }
+    } else checkRead(nodes[i]!, p, i, name, isInput, available, graphLabel)
   }
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!
@@ -111,6 +108,49 @@ export function topologicalOrder(graph: OnnxGraph, available: (name: string) => 
     throw new ModelgateError('E_GRAPH_CYCLE', `${graphLabel} has a cycle through node ${nodeLabel(stuck)} (${stuck.opType}).`, { value: nodeLabel(stuck), node: nodeLabel(stuck) })
   }
   return order
+}
+
+/**
+ * Checks one read of node `i` that no earlier node answers: a name defined nowhere, or the node's own output.
+ * @throws ModelgateError E_DANGLING_INPUT or E_GRAPH_CYCLE
+ */
+function checkRead(node: OnnxNode, p: number, i: number, name: string, isInput: boolean, available: (name: string) => boolean, graphLabel: string): void {
+  if (p < 0 && !available(name)) {
+    throw new ModelgateError('E_DANGLING_INPUT', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads ${JSON.stringify(name)}, which no node, input or initializer defines.`, { value: name, node: nodeLabel(node) })
+  }
+  if (p === i && isInput) {
+    throw new ModelgateError('E_GRAPH_CYCLE', `Node ${nodeLabel(node)} (${node.opType}) in ${graphLabel} reads its own output ${JSON.stringify(name)}.`, { value: name, node: nodeLabel(node) })
+  }
+}
+
+/**
+ * True when every node reads only values defined before it in the file (graph inputs, initializers, the outer
+ * scope, earlier nodes' outputs). Reads are checked as the sort checks them, in the same order, so a broken graph
+ * fails here with the same error.
+ */
+function readsFollowFileOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string, index: GraphIndex): boolean {
+  const { ids, names, inputStart, inputIds, producer } = index
+  let ordered = true
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const node = graph.nodes[i]!
+    if (hasSubgraphs(node)) {
+      for (const name of nodeReads(node)) {
+        const v = ids.get(name)
+        const p = v === undefined ? -1 : producer[v]!
+        if (p > i) ordered = false
+        else checkRead(node, p, i, name, node.inputs.includes(name), available, graphLabel)
+      }
+      continue
+    }
+    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) {
+      const v = inputIds[k]!
+      if (v === NO_VALUE) continue
+      const p = producer[v]!
+      if (p > i) ordered = false
+      else if (p < 0 || p === i) checkRead(node, p, i, names[v]!, true, available, graphLabel)
+    }
+  }
+  return ordered
 }
 
 /** True when the node has a graph attribute (If branches, Loop/Scan bodies). */

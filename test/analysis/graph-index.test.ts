@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { ModelBuilder } from '../../fixtures/builder/index.js'
 import { analyzeModel } from '../../src/index.js'
 import { indexGraph, NO_VALUE } from '../../src/analysis/graph-index.js'
+import { topologicalOrder } from '../../src/analysis/graph-order.js'
 import { inferModel } from '../../src/analysis/infer.js'
 import { Scope } from '../../src/analysis/scope.js'
 import { readOnnxModel } from '../../src/onnx/load.js'
@@ -125,5 +126,32 @@ describe('the report of a graph', () => {
     expect(tensor('weight')?.value).toBeUndefined()
     expect(tensor('z')?.dims).toEqual([17])
     expect(tensor('shape')?.value).toHaveLength(4096)
+  })
+})
+
+describe('topologicalOrder', () => {
+  const g = (nodes: OnnxNode[]): OnnxGraph => ({ name: 'g', inputs: [{ name: 'x', type: undefined }], initializers: [], sparseInitializers: [], nodes, outputs: [], valueInfo: [] })
+  const available = (name: string): boolean => name === 'x'
+
+  it('keeps a graph listed in topological order as it is', () => {
+    const graph = g([node('A', ['x'], ['a']), node('B', ['a', 'x'], ['b']), node('C', ['a', 'b'], ['c'])])
+    expect(topologicalOrder(graph, available, 'g')).toEqual([0, 1, 2])
+  })
+
+  it('puts producers first in a graph listed out of order, and otherwise keeps the file\'s order', () => {
+    // c reads b, which comes later; d depends on nothing but x
+    const graph = g([node('C', ['b'], ['c']), node('D', ['x'], ['d']), node('B', ['a'], ['b']), node('A', ['x'], ['a'])])
+    expect(topologicalOrder(graph, available, 'g')).toEqual([1, 3, 2, 0])
+  })
+
+  it('refuses a cycle, a node reading its own output and a name defined nowhere, in or out of order', () => {
+    const cycle = g([node('P', ['q'], ['p']), node('Q', ['p'], ['q'])])
+    expect(() => topologicalOrder(cycle, available, 'g')).toThrow(expect.objectContaining({ code: 'E_GRAPH_CYCLE' }))
+    const self = g([node('S', ['s'], ['s'])])
+    expect(() => topologicalOrder(self, available, 'g')).toThrow(expect.objectContaining({ code: 'E_GRAPH_CYCLE', value: 's' }))
+    const ghostInOrder = g([node('A', ['x'], ['a']), node('B', ['ghost'], ['b'])])
+    expect(() => topologicalOrder(ghostInOrder, available, 'g')).toThrow(expect.objectContaining({ code: 'E_DANGLING_INPUT', value: 'ghost' }))
+    const ghostOutOfOrder = g([node('C', ['b'], ['c']), node('B', ['ghost'], ['b'])])
+    expect(() => topologicalOrder(ghostOutOfOrder, available, 'g')).toThrow(expect.objectContaining({ code: 'E_DANGLING_INPUT', value: 'ghost' }))
   })
 })
