@@ -236,17 +236,15 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const macs = macsSum.value()
   const flops = flopsSum.value()
   const memoryAccessBytes = memorySum.value()
-  const inputTypes = new Map<string, InferredType | undefined>()
+  // the graph's real inputs (not initializers listed as inputs), each name once
   const liveInputs: number[] = []
   for (const v of graph.inputs) {
     const id = index.ids.get(v.name)!
-    if (isWeight[id] === 1 || inputTypes.has(v.name)) continue
-    inputTypes.set(v.name, values.type(id))
-    liveInputs.push(id)
+    if (isWeight[id] === 0 && !liveInputs.includes(id)) liveInputs.push(id)
   }
   const isGraphOutput = new Uint8Array(index.names.length)
   for (const o of graph.outputs) isGraphOutput[index.ids.get(o.name)!] = 1
-  const { peak } = peakActivationBytes(records, index, bytes, liveInputs, isGraphOutput, isWeight)
+  const { peak } = peakActivationBytes(records, index, bytes, liveInputs, isGraphOutput)
   const unknownOps = Object.fromEntries([...unknown].sort(([a], [b]) => (a < b ? -1 : 1)))
   const complete = unknown.size === 0 && result.blockedNodes === 0
 
@@ -267,7 +265,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const report: Omit<AnalysisReport, 'tensors'> = {
     costModelVersion: COST_MODEL_VERSION,
     model: { irVersion: model.irVersion, producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '), opsets: Object.fromEntries(model.opsets) },
-    inputs: [...inputTypes].map(([name, type]) => signature(name, type)),
+    inputs: liveInputs.map((id) => signature(index.names[id]!, values.type(id))),
     outputs: graph.outputs.map((o) => signature(o.name, values.type(index.ids.get(o.name)!))),
     params,
     sizeBytes: model.fileBytes + model.externalDataBytes,

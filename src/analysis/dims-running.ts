@@ -23,12 +23,6 @@ export class DimSum {
     this.addSigned(d, -1)
   }
 
-  /** Adds (sign 1) or subtracts (-1) another running total. */
-  addSum(other: DimSum, sign: 1 | -1 = 1): void {
-    this.addSigned(other.number, sign)
-    if (other.poly !== undefined) this.addPoly(other.poly, sign)
-  }
-
   /** True while the total is a number (no symbol, no coefficient past 2^53). */
   get isNumber(): boolean {
     return this.poly === undefined || this.poly.size === 0

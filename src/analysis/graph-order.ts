@@ -41,7 +41,7 @@ export function freeNames(graph: OnnxGraph): string[] {
  */
 export function topologicalOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string, index: GraphIndex = indexGraph(graph)): number[] {
   const nodes = graph.nodes
-  const { ids, names, inputStart, inputIds, producer } = index
+  const { ids, inputStart, inputIds, producer } = index
   // ONNX asks for nodes in topological order and exporters write them so: when every read comes from an earlier
   // node (or from before any node), the file's order is the answer, and the sort below would return it unchanged
   if (readsFollowFileOrder(graph, available, graphLabel, index)) return Array.from({ length: nodes.length }, (_, i) => i)
@@ -51,38 +51,25 @@ export function topologicalOrder(graph: OnnxGraph, available: (name: string) => 
   const edgeTo: number[] = []
   // lastReader[p] = the last node that counted p as a dependency (each producer counts once per node)
   const lastReader = new Int32Array(nodes.length).fill(-1)
-  const read = (i: number, p: number, name: string, isInput: boolean): void => {
-    if (p >= 0 && p !== i) {
-      if (lastReader[p] !== i) {
-        lastReader[p] = i
-        indegree[i]!++
-        edgeFrom.push(p)
-        edgeTo.push(i)
-      }
-    } else checkRead(nodes[i]!, p, i, name, isInput, available, graphLabel)
+  // every read was checked above: what is left is to count the dependencies on other nodes
+  const dependsOn = (i: number, p: number): void => {
+    if (p >= 0 && p !== i && lastReader[p] !== i) {
+      lastReader[p] = i
+      indegree[i]!++
+      edgeFrom.push(p)
+      edgeTo.push(i)
+    }
   }
   for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!
-    if (hasSubgraphs(node)) {
+    if (hasSubgraphs(nodes[i]!)) {
       // its inputs and whatever its subgraphs read from this scope, by name
-      for (const name of nodeReads(node)) {
+      for (const name of nodeReads(nodes[i]!)) {
         const v = ids.get(name)
-        read(i, v === undefined ? -1 : producer[v]!, name, node.inputs.includes(name))
+        if (v !== undefined) dependsOn(i, producer[v]!)
       }
       continue
     }
-    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) {
-      const v = inputIds[k]!
-      if (v === NO_VALUE) continue
-      const p = producer[v]!
-      // the common case inline: a node output read by a later node
-      if (p >= 0 && p !== i && lastReader[p] !== i) {
-        lastReader[p] = i
-        indegree[i]!++
-        edgeFrom.push(p)
-        edgeTo.push(i)
-      } else if (p < 0 || p === i) read(i, p, names[v]!, true)
-    }
+    for (let k = inputStart[i]!; k < inputStart[i + 1]!; k++) if (inputIds[k] !== NO_VALUE) dependsOn(i, producer[inputIds[k]!]!)
   }
   // the consumers of node p are consumers[first[p] .. first[p + 1]) (one flat array, not an array per node)
   const first = new Int32Array(nodes.length + 1)
@@ -125,8 +112,9 @@ function checkRead(node: OnnxNode, p: number, i: number, name: string, isInput: 
 
 /**
  * True when every node reads only values defined before it in the file (graph inputs, initializers, the outer
- * scope, earlier nodes' outputs). Reads are checked as the sort checks them, in the same order, so a broken graph
- * fails here with the same error.
+ * scope, earlier nodes' outputs). Every read is checked here, in file order, whatever the answer: the sort that
+ * runs when it is false only counts dependencies.
+ * @throws ModelgateError E_DANGLING_INPUT or E_GRAPH_CYCLE for the first broken read
  */
 function readsFollowFileOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string, index: GraphIndex): boolean {
   const { ids, names, inputStart, inputIds, producer } = index

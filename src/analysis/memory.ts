@@ -68,9 +68,8 @@ function readEarlier(ids: Int32Array, from: number, to: number, id: number): boo
  * start, a node output from its node to its last reader (graph outputs to the end). Initializers and Constant
  * payloads are weights, counted separately.
  * @param bytes the bytes of a value by id ({@link valueBytes})
- * @param graphInputs ids of the main graph's inputs
+ * @param graphInputs ids of the main graph's inputs that are not weights (initializers listed as inputs)
  * @param isGraphOutput by value id: 1 for the graph's outputs
- * @param isWeight by value id: 1 for initializers and Constant payloads
  */
 export function peakActivationBytes(
   records: readonly NodeRecord[],
@@ -78,7 +77,6 @@ export function peakActivationBytes(
   bytes: (id: number) => Dim,
   graphInputs: readonly number[],
   isGraphOutput: Uint8Array,
-  isWeight: Uint8Array,
 ): { peak: Dim; atNode: number } {
   const { inputStart, inputIds, outputStart, outputIds } = index
   const lastUse = new Int32Array(index.names.length).fill(-1)
@@ -95,7 +93,6 @@ export function peakActivationBytes(
   }
   const live = new DimPeak()
   for (const id of graphInputs) {
-    if (isWeight[id] === 1) continue
     const size = bytes(id)
     live.total.add(size)
     dies(deathAt(id, 0), size)

@@ -6,9 +6,10 @@
  * that is not valid UTF-8, an int64 past 2^53, a malformed field) returns undefined and the node is decoded by
  * protobufjs instead, which gives the same IR or the exact error. Field numbers are those of onnx/onnx.proto.
  *
- * What it builds stays alive for the whole analysis, so it builds little: a tensor name, op type or domain read
- * twice is one string; input and output lists are exactly as long as they are; and nodes whose attribute fields are
- * the same bytes (every 1×1 Conv of a network with the same strides and pads) share one read-only attribute map.
+ * What it builds stays alive for the whole analysis, so it builds little: an op type, domain or attribute name
+ * read twice is one string (tensor names are left as read: numbering them is the analysis's job); input and
+ * output lists are exactly as long as they are; and nodes whose attribute fields are the same bytes (every 1×1
+ * Conv of a network with the same strides and pads) share one read-only attribute map.
  */
 import type { AttributeValue, OnnxNode } from './types.js'
 
@@ -122,7 +123,7 @@ const ATTRIBUTE_KEY = (5 << 3) | 2
 /** Decodes NodeProtos that lie in one buffer (the scanned structure). */
 export class SimpleNodeDecoder {
   private reader: Reader | undefined
-  /** Each distinct name, op type and domain read so far, as one string. */
+  /** Each distinct op type, domain and attribute name read so far, as one string. */
   private readonly strings = new Map<string, string>()
   /** Attribute maps by the bytes of the attribute fields they were decoded from (latin1). */
   private readonly attributeSets = new Map<string, ReadonlyMap<string, AttributeValue>>()
