@@ -14,7 +14,7 @@ import { nodeTraffic, peakActivationBytes, valueBytes } from './memory.js'
 import { classifyTensors, summarizeParams, type ParamsStats } from './params.js'
 import type { ValueTable } from './scope.js'
 import { findTiedWeights, tiedCandidates, type PayloadReader } from './tied.js'
-import type { InferredType } from './types.js'
+import type { InferredType, OpCost } from './types.js'
 
 /**
  * Version of the counting conventions (the op cost table). Stamped on every report and baseline: a change to
@@ -154,8 +154,13 @@ function signature(name: string, type: InferredType | undefined): SignatureEntry
 }
 
 /** Signatures of node `at`'s outputs, omitted ones ('') left out. */
-function outputSignatures(at: number, values: ValueTable): SignatureEntry[] {
-  const { outputStart, outputIds, names } = values.index
+function outputSignatures(
+  at: number,
+  outputStart: Int32Array,
+  outputIds: Int32Array,
+  names: readonly string[],
+  type: (id: number) => InferredType | undefined,
+): SignatureEntry[] {
   const first = outputStart[at]!
   const end = outputStart[at + 1]!
   let omitted = 0
@@ -163,7 +168,7 @@ function outputSignatures(at: number, values: ValueTable): SignatureEntry[] {
   const out = new Array<SignatureEntry>(end - first - omitted)
   for (let k = first, j = 0; k < end; k++) {
     const id = outputIds[k]!
-    if (id !== NO_VALUE) out[j++] = signature(names[id]!, values.type(id))
+    if (id !== NO_VALUE) out[j++] = signature(names[id]!, type(id))
   }
   return out
 }
@@ -180,7 +185,8 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   // reader's), else -1
   const isWeight = new Uint8Array(index.names.length)
   const unattributed = new Float64Array(index.names.length).fill(-1)
-  for (const c of classified) {
+  for (let i = 0; i < classified.length; i++) {
+    const c = classified[i]!
     const id = index.ids.get(c.tensor.name)
     if (id === undefined) continue
     isWeight[id] = 1
@@ -191,7 +197,8 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const macsSum = new DimSum()
   const flopsSum = new DimSum()
   const memorySum = new DimSum()
-  const nodes = new Array<NodeStats>(records.length)
+  // the rows' figures, kept compact until the rows are read (see withLazyTables)
+  const rows = newRowSource(records.length)
   const controlFlow: AnalysisReport['controlFlow'][number][] = []
   for (let n = 0; n < records.length; n++) {
     const r = records[n]!
@@ -210,18 +217,14 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
     }
     memorySum.add(traffic.bytesRead)
     memorySum.add(traffic.bytesWritten)
-    nodes[n] = {
-      name: nodeLabel(r.node),
-      opType: r.node.opType,
-      domain: r.node.domain,
-      counted: r.cost !== undefined,
-      macs: r.cost?.macs ?? null,
-      flops: r.cost?.flops ?? null,
-      params: nodeParams,
-      bytesRead: traffic.bytesRead,
-      bytesWritten: traffic.bytesWritten,
-      outputs: outputSignatures(r.at, values),
-    }
+    rows.at[n] = r.at
+    rows.labels[n] = nodeLabel(r.node)
+    rows.opTypes[n] = r.node.opType
+    rows.domains[n] = r.node.domain
+    rows.costs[n] = r.cost
+    rows.params[n] = nodeParams
+    rows.bytesRead[n] = traffic.bytesRead
+    rows.bytesWritten[n] = traffic.bytesWritten
     if (r.subgraphs.length > 0 && r.cost) {
       controlFlow.push({
         node: nodeLabel(r.node),
@@ -249,20 +252,24 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const complete = unknown.size === 0 && result.blockedNodes === 0
 
   const unresolved = new Map<string, string[]>()
-  for (const n of nodes) {
+  for (let n = 0; n < records.length; n++) {
+    const cost = rows.costs[n]
+    const read = rows.bytesRead[n]!
+    const written = rows.bytesWritten[n]!
     // numbers have no symbols: only polynomial strings are looked into
-    if (typeof n.macs !== 'string' && typeof n.flops !== 'string' && typeof n.bytesRead !== 'string' && typeof n.bytesWritten !== 'string') continue
-    for (const v of [n.macs, n.flops, n.bytesRead, n.bytesWritten]) {
+    if (typeof cost?.macs !== 'string' && typeof cost?.flops !== 'string' && typeof read !== 'string' && typeof written !== 'string') continue
+    const name = rows.labels[n]!
+    for (const v of [cost?.macs ?? null, cost?.flops ?? null, read, written]) {
       for (const s of v === null ? [] : dimSymbols(v)) {
         const list = unresolved.get(s) ?? []
-        if (list.length < 5 && !list.includes(n.name)) list.push(n.name)
+        if (list.length < 5 && !list.includes(name)) list.push(name)
         unresolved.set(s, list)
       }
     }
   }
   for (const s of dimSymbols(peak)) if (!unresolved.has(s)) unresolved.set(s, [])
 
-  const report: Omit<AnalysisReport, 'tensors'> = {
+  const report: Omit<AnalysisReport, 'nodes' | 'tensors'> = {
     costModelVersion: COST_MODEL_VERSION,
     model: { irVersion: model.irVersion, producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '), opsets: Object.fromEntries(model.opsets) },
     inputs: liveInputs.map((id) => signature(index.names[id]!, values.type(id))),
@@ -280,40 +287,89 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
     coverage: { nodes: result.nodeCount, countedNodes: result.countedNodes, unknownOps, blockedNodes: result.blockedNodes, complete, totalsAreLowerBounds: !complete },
     unresolved: [...unresolved].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, list]) => ({ symbol, nodes: list })),
     controlFlow,
-    nodes,
   }
-  return withTensorTable(report, values)
+  return withLazyTables(report, rows, values)
+}
+
+/** The figures of the report's node rows, in execution order, from which the rows are built when first read. */
+interface RowSource {
+  /** Each row's node: its position in the graph's node list. */
+  readonly at: Int32Array
+  readonly labels: string[]
+  readonly opTypes: string[]
+  readonly domains: string[]
+  readonly costs: (OpCost | undefined)[]
+  readonly params: Float64Array
+  readonly bytesRead: Dim[]
+  readonly bytesWritten: Dim[]
+}
+
+function newRowSource(length: number): RowSource {
+  return {
+    at: new Int32Array(length),
+    labels: new Array<string>(length),
+    opTypes: new Array<string>(length),
+    domains: new Array<string>(length),
+    costs: new Array<OpCost | undefined>(length),
+    params: new Float64Array(length),
+    bytesRead: new Array<Dim>(length),
+    bytesWritten: new Array<Dim>(length),
+  }
 }
 
 type TensorTable = AnalysisReport['tensors']
 
 /**
- * The report with its `tensors` table, built from the inferred values the first time it is read (by code, by
- * JSON.stringify or a copy): an object with a key per tensor costs more to build than the rest of a large graph's
- * report, and the gate never reads it. An enumerable property like the others; built once.
+ * The report with its `nodes` rows and its `tensors` table, each built the first time it is read (by code, by
+ * JSON.stringify or a copy) from the figures and inferred types kept for it: on a large graph, an object per node
+ * and a key per tensor cost more to build than the whole rest of the report, and the gate reads neither. Enumerable
+ * properties like the others, in the same order; each built once.
  */
-function withTensorTable(report: Omit<AnalysisReport, 'tensors'>, values: ValueTable): AnalysisReport {
+function withLazyTables(report: Omit<AnalysisReport, 'nodes' | 'tensors'>, rowSource: RowSource, values: ValueTable): AnalysisReport {
+  // what the tables are built from: the names and types, not the lookup structures around them
+  const { names, outputStart, outputIds } = values.index
+  let types: readonly (InferredType | undefined)[] | undefined = values.types
+  let rowsLeft: RowSource | undefined = rowSource
+  let order: readonly number[] | undefined = values.order
+  let rows: NodeStats[] | undefined
   let table: TensorTable | undefined
-  // what the table is built from: the names and types, not the lookup structures around them
-  let source: { names: readonly string[]; order: readonly number[]; types: readonly (InferredType | undefined)[] } | undefined = {
-    names: values.index.names,
-    order: values.order,
-    types: values.types,
-  }
-  const build = (): TensorTable => {
-    const { names, order, types } = source!
-    const out: Record<string, { dtype: string; dims: readonly Dim[] | null }> = {}
-    for (const id of order) {
-      const type = types[id]
-      if (type?.kind === 'tensor') out[names[id]!] = { dtype: type.dtype, dims: type.dims ?? null }
+  const typeOf = (id: number): InferredType | undefined => types![id]
+  const buildRows = (): NodeStats[] => {
+    const r = rowsLeft!
+    const out = new Array<NodeStats>(r.labels.length)
+    for (let n = 0; n < out.length; n++) {
+      const cost = r.costs[n]
+      out[n] = {
+        name: r.labels[n]!,
+        opType: r.opTypes[n]!,
+        domain: r.domains[n]!,
+        counted: cost !== undefined,
+        macs: cost?.macs ?? null,
+        flops: cost?.flops ?? null,
+        params: r.params[n]!,
+        bytesRead: r.bytesRead[n]!,
+        bytesWritten: r.bytesWritten[n]!,
+        outputs: outputSignatures(r.at[n]!, outputStart, outputIds, names, typeOf),
+      }
     }
-    // not kept once the table holds what it needs of them
-    source = undefined
+    rowsLeft = undefined
+    release()
     return out
   }
-  return Object.defineProperty(report, 'tensors', {
-    enumerable: true,
-    configurable: true,
-    get: () => (table ??= build()),
-  }) as AnalysisReport
+  const buildTable = (): TensorTable => {
+    const out: Record<string, { dtype: string; dims: readonly Dim[] | null }> = {}
+    for (const id of order!) {
+      const type = types![id]
+      if (type?.kind === 'tensor') out[names[id]!] = { dtype: type.dtype, dims: type.dims ?? null }
+    }
+    order = undefined
+    release()
+    return out
+  }
+  // the types are let go once both tables hold what they need of them
+  const release = (): void => {
+    if (rowsLeft === undefined && order === undefined) types = undefined
+  }
+  Object.defineProperty(report, 'nodes', { enumerable: true, configurable: true, get: () => (rows ??= buildRows()) })
+  return Object.defineProperty(report, 'tensors', { enumerable: true, configurable: true, get: () => (table ??= buildTable()) }) as AnalysisReport
 }

@@ -103,6 +103,24 @@ describe('the report of a graph', () => {
     expect({ ...report }.tensors).toEqual(table)
   })
 
+  it('has its node rows as an enumerable property, built once, in place and the same in JSON', async () => {
+    const report = await analyzeModel(bytes)
+    // the same key order as a report built eagerly: the rows, then the tensor table, last
+    expect(Object.keys(report).slice(-3)).toEqual(['controlFlow', 'nodes', 'tensors'])
+    const rows = report.nodes
+    expect(report.nodes).toBe(rows)
+    expect(rows).toEqual([
+      { name: 'mm', opType: 'MatMul', domain: '', counted: true, macs: 16, flops: 32, params: 16, bytesRead: 80, bytesWritten: 16, outputs: [{ name: h, dtype: 'float32', dims: [1, 4] }] },
+      { name: 'relu', opType: 'Relu', domain: '', counted: true, macs: 0, flops: 4, params: 0, bytesRead: 16, bytesWritten: 16, outputs: [{ name: 'y', dtype: 'float32', dims: [1, 4] }] },
+    ])
+    expect(JSON.parse(JSON.stringify(report)).nodes).toEqual(rows)
+    expect({ ...report }.nodes).toBe(rows)
+    // either table can be read first: the second still has what it needs
+    const other = await analyzeModel(bytes)
+    expect(other.tensors).toEqual(report.tensors)
+    expect(other.nodes).toEqual(rows)
+  })
+
   it('reads float constants for their value only when small enough to feed shape arithmetic', () => {
     const b = new ModelBuilder({ opset: 17 })
     const input = b.input('x', 'float32', [1, 3, 4, 4])
