@@ -41,15 +41,16 @@ export function indexGraph(graph: OnnxGraph): GraphIndex {
     }
     return known
   }
-  for (const v of graph.inputs) id(v.name)
-  for (const t of graph.initializers) id(t.name)
-  for (const s of graph.sparseInitializers) id(s.name)
+  // indexed loops, here and below: this runs once per graph, and an iterator allocates per step until optimised
+  for (let i = 0; i < graph.inputs.length; i++) id(graph.inputs[i]!.name)
+  for (let i = 0; i < graph.initializers.length; i++) id(graph.initializers[i]!.name)
+  for (let i = 0; i < graph.sparseInitializers.length; i++) id(graph.sparseInitializers[i]!.name)
   const nodes = graph.nodes
   let inputCount = 0
   let outputCount = 0
-  for (const node of nodes) {
-    inputCount += node.inputs.length
-    outputCount += node.outputs.length
+  for (let i = 0; i < nodes.length; i++) {
+    inputCount += nodes[i]!.inputs.length
+    outputCount += nodes[i]!.outputs.length
   }
   const inputStart = new Int32Array(nodes.length + 1)
   const inputIds = new Int32Array(inputCount)
@@ -76,6 +77,6 @@ export function indexGraph(graph: OnnxGraph): GraphIndex {
   }
   inputStart[nodes.length] = p
   outputStart[nodes.length] = q
-  for (const v of graph.outputs) id(v.name)
+  for (let i = 0; i < graph.outputs.length; i++) id(graph.outputs[i]!.name)
   return { ids, names, inputStart, inputIds, outputStart, outputIds, producer: producer.subarray(0, names.length) }
 }

@@ -3,6 +3,7 @@
  * and the checks that make a broken graph an error instead of a hang: cycles and dangling inputs.
  */
 import { ModelgateError } from '../errors.js'
+import { isScalarAttributeMap } from '../onnx/fast-node.js'
 import type { OnnxGraph, OnnxNode } from '../onnx/types.js'
 import { nodeLabel } from './context.js'
 import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
@@ -143,7 +144,7 @@ function readsFollowFileOrder(graph: OnnxGraph, available: (name: string) => boo
 
 /** True when the node has a graph attribute (If branches, Loop/Scan bodies). */
 export function hasSubgraphs(node: OnnxNode): boolean {
-  if (node.attributes.size === 0) return false
+  if (node.attributes.size === 0 || isScalarAttributeMap(node.attributes)) return false
   for (const a of node.attributes.values()) if (a.type === 'graph' || a.type === 'graphs') return true
   return false
 }

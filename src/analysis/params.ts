@@ -72,7 +72,7 @@ const ROLES_QLINEAR_BINARY: QuantRoles = { weights: [0, 3], metadata: [1, 2, 4, 
  * Quantized ops (op or `domain::op` → roles). Biases of integer ops (int32) are weights: the float model's bias.
  * Positions from the ONNX spec (Operators.md) and onnxruntime's ContribOperators.md.
  */
-const QUANT_ROLES: Readonly<Record<string, QuantRoles>> = {
+const QUANT_ROLES: ReadonlyMap<string, QuantRoles> = new Map(Object.entries({
   QuantizeLinear: { weights: [], metadata: [1, 2] },
   DequantizeLinear: ROLES_QDQ,
   'com.microsoft::QuantizeLinear': { weights: [], metadata: [1, 2] },
@@ -102,7 +102,7 @@ const QUANT_ROLES: Readonly<Record<string, QuantRoles>> = {
   'com.microsoft::QLinearSoftmax': ROLES_QLINEAR_UNARY,
   'com.microsoft::QLinearGlobalAveragePool': ROLES_QLINEAR_UNARY,
   'com.microsoft::QLinearAveragePool': ROLES_QLINEAR_UNARY,
-}
+}))
 
 const BN_BUFFER_INPUTS = [3, 4]
 
@@ -118,26 +118,28 @@ function opKey(node: OnnxNode): string {
   return node.domain === '' || node.domain === 'ai.onnx' ? node.opType : `${node.domain}::${node.opType}`
 }
 
-function roleOf(node: OnnxNode, index: number, dynamicScales: ReadonlySet<string>): Role {
-  const key = opKey(node)
+function roleOf(node: OnnxNode, key: string, index: number, dynamicScales: ReadonlySet<string>): Role {
   if (key === 'com.microsoft::QLinearConcat') {
     // Y_scale, Y_zero_point, then (tensor, scale, zero point) triples
     if (index < 2) return 'metadata'
     return (index - 2) % 3 === 0 ? 'weight' : 'metadata'
   }
-  const roles = QUANT_ROLES[key]
+  const roles = QUANT_ROLES.get(key)
   if (roles?.weights.includes(index)) return 'weight'
   if (roles?.metadata.includes(index)) return 'metadata'
   // dynamic quantization (onnxruntime quantize_dynamic): MatMulInteger/ConvInteger → Cast → Mul by
   // (DynamicQuantizeLinear's scale × the weight's scale); that weight scale is metadata
-  if (key === 'Mul' && node.inputs.some((name, i) => i !== index && dynamicScales.has(name))) return 'metadata'
+  if (key === 'Mul' && dynamicScales.size > 0 && node.inputs.some((name, i) => i !== index && dynamicScales.has(name))) return 'metadata'
   return 'plain'
 }
 
 /** Values that carry a dynamic quantization scale: DynamicQuantizeLinear's y_scale, and products of it. */
 function dynamicScaleValues(nodes: readonly OnnxNode[]): Set<string> {
   const scales = new Set<string>()
-  for (const node of nodes) if (opKey(node) === 'DynamicQuantizeLinear' && node.outputs[1]) scales.add(node.outputs[1])
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!
+    if (opKey(node) === 'DynamicQuantizeLinear' && node.outputs[1]) scales.add(node.outputs[1])
+  }
   if (scales.size === 0) return scales
   for (let changed = true; changed; ) {
     changed = false
@@ -183,44 +185,51 @@ export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
   const graphOutputs = new Set<string>()
   const nodesOf: OnnxNode[] = []
   const visit = (g: OnnxGraph): void => {
-    for (const t of g.initializers) stored.push(t)
-    for (const o of g.outputs) graphOutputs.add(o.name)
-    for (const node of g.nodes) {
+    // indexed loops: this runs once per model, and an iterator allocates per step until optimised
+    for (let i = 0; i < g.initializers.length; i++) stored.push(g.initializers[i]!)
+    for (let i = 0; i < g.outputs.length; i++) graphOutputs.add(g.outputs[i]!.name)
+    for (let i = 0; i < g.nodes.length; i++) {
+      const node = g.nodes[i]!
       nodesOf.push(node)
       if (node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')) {
         const value = node.attributes.get('value')
         if (value?.type === 'tensor' && node.outputs[0]) stored.push({ ...value.value, name: node.outputs[0] })
       }
-      for (const a of node.attributes.values()) {
-        if (a.type === 'graph') visit(a.value)
-        else if (a.type === 'graphs') a.value.forEach(visit)
+      if (hasSubgraphs(node)) {
+        for (const a of node.attributes.values()) {
+          if (a.type === 'graph') visit(a.value)
+          else if (a.type === 'graphs') a.value.forEach(visit)
+        }
       }
     }
   }
   visit(graph)
   // uses are recorded for stored tensors only: nothing else is classified
   const storedNames = new Set<string>()
-  for (const t of stored) storedNames.add(t.name)
+  for (let i = 0; i < stored.length; i++) storedNames.add(stored[i]!.name)
   const dynamicScales = dynamicScaleValues(nodesOf)
   const uses = new Map<string, Use[]>()
-  const addUse = (node: OnnxNode, name: string, index: number): void => {
-    const use: Use = { node, index, role: index < 0 ? 'plain' : roleOf(node, index, dynamicScales) }
+  const addUse = (node: OnnxNode, key: string, name: string, index: number): void => {
+    const use: Use = { node, index, role: index < 0 ? 'plain' : roleOf(node, key, index, dynamicScales) }
     const list = uses.get(name)
     if (list) list.push(use)
     else uses.set(name, [use])
   }
-  for (const node of nodesOf) {
+  for (let i = 0; i < nodesOf.length; i++) {
+    const node = nodesOf[i]!
+    const key = opKey(node)
     const inputs = node.inputs
     for (let index = 0; index < inputs.length; index++) {
       const name = inputs[index]!
-      if (name !== '' && storedNames.has(name)) addUse(node, name, index)
+      if (name !== '' && storedNames.has(name)) addUse(node, key, name, index)
     }
     // names read from inside the node's subgraphs (an If branch using an outer weight)
-    if (hasSubgraphs(node)) for (const name of nodeReads(node).slice(inputs.filter((n) => n !== '').length)) if (storedNames.has(name)) addUse(node, name, -1)
+    if (hasSubgraphs(node)) for (const name of nodeReads(node).slice(inputs.filter((n) => n !== '').length)) if (storedNames.has(name)) addUse(node, key, name, -1)
   }
   const seen = new Set<string>()
   const out: ClassifiedTensor[] = []
-  for (const tensor of stored) {
+  for (let i = 0; i < stored.length; i++) {
+    const tensor = stored[i]!
     if (seen.has(tensor.name)) continue
     seen.add(tensor.name)
     const storedElements = tensor.dims.reduce((a, b) => a * b, 1)
@@ -283,7 +292,8 @@ export function summarizeParams(classified: readonly ClassifiedTensor[], tied: T
   let quantizationBytes = 0
   let sharedTensors = 0
   let weightsBytes = 0
-  for (const c of classified) {
+  for (let i = 0; i < classified.length; i++) {
+    const c = classified[i]!
     tensors[c.cls]++
     if (c.cls !== 'unused') weightsBytes += c.bytes
     if (c.cls === 'quantization') quantizationBytes += c.bytes

@@ -6,6 +6,7 @@
  * tensors and types that node attributes and function bodies carry (Constant values among them).
  */
 import { ModelgateError } from '../errors.js'
+import { isScalarAttributeMap } from './fast-node.js'
 import type { AttributeValue, OnnxGraph, OnnxModel, OnnxNode, OnnxSparseTensor, OnnxTensor, ValueType } from './types.js'
 
 /** Where a dim was declared, for the message. */
@@ -37,7 +38,7 @@ function checkGraph(g: OnnxGraph, site: Site): void {
   for (const v of g.valueInfo) checkType(v.type, `value_info ${JSON.stringify(v.name)}`, site)
   for (const t of g.initializers) checkTensor(t, `initializer ${JSON.stringify(t.name)}`, site)
   for (const s of g.sparseInitializers) checkSparse(s, `sparse initializer ${JSON.stringify(s.name)}`, site)
-  for (const node of g.nodes) checkNode(node, site)
+  for (let i = 0; i < g.nodes.length; i++) checkNode(g.nodes[i]!, site)
 }
 
 /** Attribute types that hold no dims (most nodes have only these: nothing to check, nothing to build). */
@@ -45,6 +46,7 @@ const PLAIN_ATTRIBUTES: ReadonlySet<AttributeValue['type']> = new Set(['float', 
 
 function checkNode(node: OnnxNode, outer: Site): void {
   const attributes = node.attributes
+  if (attributes.size === 0 || isScalarAttributeMap(attributes)) return
   let plain = true
   for (const a of attributes.values()) if (!PLAIN_ATTRIBUTES.has(a.type)) plain = false
   if (plain) return

@@ -117,6 +117,18 @@ class Reader {
 /** The attributes of every node without any (read-only: nodes are never changed in place). */
 const NO_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
 
+/** The attribute maps this decoder built: scalars and lists only, never a graph. */
+const SCALAR_ATTRIBUTE_MAPS = new WeakSet<ReadonlyMap<string, AttributeValue>>()
+
+/**
+ * True for an attribute map this decoder built, which holds no graph: a check without walking the map, for code
+ * that asks it of every node (shared maps make it one lookup in a small set).
+ * @param attributes a node's attributes
+ */
+export function isScalarAttributeMap(attributes: ReadonlyMap<string, AttributeValue>): boolean {
+  return SCALAR_ATTRIBUTE_MAPS.has(attributes)
+}
+
 /** NodeProto.attribute's key byte: field 5, length-delimited. */
 const ATTRIBUTE_KEY = (5 << 3) | 2
 
@@ -232,6 +244,7 @@ export class SimpleNodeDecoder {
       map.set(this.shared(attr.name), attr.value)
     }
     this.attributeSets.set(key, map)
+    SCALAR_ATTRIBUTE_MAPS.add(map)
     return map
   }
 }

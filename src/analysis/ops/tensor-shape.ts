@@ -76,19 +76,32 @@ const Flatten = movement((ctx) => {
   return [relabel(x, [dimProduct(dims.slice(0, axis)), dimProduct(dims.slice(axis))])]
 })
 
+/** True when `perm` holds each of 0 … rank-1 once. */
+function isPermutation(perm: readonly number[], rank: number): boolean {
+  if (perm.length !== rank) return false
+  for (let i = 0; i < rank; i++) {
+    const p = perm[i]!
+    if (!Number.isInteger(p) || p < 0 || p >= rank) return false
+    for (let j = 0; j < i; j++) if (perm[j] === p) return false
+  }
+  return true
+}
+
 const Transpose = movement((ctx) => {
   const x = ctx.tensor(0)
   const dims = dimsOf(ctx, x)
-  const perm = ctx.attrInts('perm', dims.map((_, i) => dims.length - 1 - i))
-  if (perm.length !== dims.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
+  const perm = ctx.hasAttr('perm') ? ctx.attrInts('perm') : dims.map((_, i) => dims.length - 1 - i)
+  if (!isPermutation(perm, dims.length)) {
     ctx.fail(`perm ${JSON.stringify(perm)} is not a permutation of the ${dims.length} axes`, perm)
   }
   const outDims = perm.map((p) => dims[p]!)
-  const sd = staticDims(dims)
+  const src = elementsOf(x)
+  // only known values move (a shape computation's small tensors): nothing to do for the rest
+  const sd = src.value === undefined && src.strings === undefined ? undefined : staticDims(dims)
   let el: Elements = {}
   if (sd !== undefined) {
     const st = stridesOf(sd)
-    el = moveElements(elementsOf(x), outDims, (idx) => idx.reduce((s, v, k) => s + v * st[perm[k]!]!, 0))
+    el = moveElements(src, outDims, (idx) => idx.reduce((s, v, k) => s + v * st[perm[k]!]!, 0))
   }
   return [result(x.dtype, outDims, el)]
 })
