@@ -139,7 +139,10 @@ export class SimpleNodeDecoder {
   private readonly strings = new Map<string, string>()
   /** Attribute maps by the bytes of the attribute fields they were decoded from (latin1). */
   private readonly attributeSets = new Map<string, ReadonlyMap<string, AttributeValue>>()
-  /** Lists being read, copied out at their exact length. */
+  /**
+   * Lists being read, copied out at their exact length: filled by index, never emptied (setting an array's length
+   * to 0 drops its storage, and the next pushes allocate it again).
+   */
   private readonly inputs: string[] = []
   private readonly outputs: string[] = []
 
@@ -165,8 +168,8 @@ export class SimpleNodeDecoder {
   private node(r: Reader, end: number): OnnxNode | undefined {
     const inputs = this.inputs
     const outputs = this.outputs
-    inputs.length = 0
-    outputs.length = 0
+    let inputCount = 0
+    let outputCount = 0
     let name = ''
     let opType = ''
     let domain = ''
@@ -198,8 +201,8 @@ export class SimpleNodeDecoder {
       const length = r.uint(end)
       if (r.pos + length > end) return undefined
       switch (field) {
-        case 1: inputs.push(r.string(length)); break
-        case 2: outputs.push(r.string(length)); break
+        case 1: inputs[inputCount++] = r.string(length); break
+        case 2: outputs[outputCount++] = r.string(length); break
         case 3: name = r.string(length); break
         case 4: opType = this.shared(r.string(length)); break
         case 7: domain = this.shared(r.string(length)); break
@@ -207,7 +210,7 @@ export class SimpleNodeDecoder {
       }
     }
     if (!r.ok || r.pos !== end) return undefined
-    return { name, opType, domain, inputs: inputs.slice(), outputs: outputs.slice(), attributes: attributes ?? NO_ATTRIBUTES }
+    return { name, opType, domain, inputs: inputs.slice(0, inputCount), outputs: outputs.slice(0, outputCount), attributes: attributes ?? NO_ATTRIBUTES }
   }
 
   /**
