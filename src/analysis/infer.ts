@@ -67,6 +67,26 @@ const MAX_NESTING = 32
 /** The subgraphs of a node that ran none (shared: records are read-only). */
 const NO_SUBGRAPHS: readonly { readonly name: string; readonly cost: OpCost }[] = Object.freeze([])
 
+/**
+ * An output type equal to one of the node's input types (what an element-wise op writes): that input's type
+ * object, so that a chain of such ops keeps one type instead of one per value (types are never changed in place).
+ * Only types without known elements are shared.
+ */
+function sameAsInput(out: InferredType | undefined, inputs: readonly (InferredType | undefined)[]): InferredType | undefined {
+  if (out?.kind !== 'tensor' || out.dims === undefined || out.value !== undefined || out.strings !== undefined) return out
+  const dims = out.dims
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]
+    if (t?.kind !== 'tensor' || t.dtype !== out.dtype || t.dims === undefined || t.value !== undefined || t.strings !== undefined) continue
+    if (t.dims === dims) return t
+    if (t.dims.length !== dims.length) continue
+    let same = true
+    for (let d = 0; d < dims.length && same; d++) same = t.dims[d] === dims[d]
+    if (same) return t
+  }
+  return out
+}
+
 /** Infers every tensor and node cost of a model. */
 export function inferModel(model: OnnxModel, readPayload: PayloadReader, options: InferOptions = {}): InferenceResult {
   return new Engine(model, readPayload, options).run()
@@ -265,7 +285,7 @@ class Engine {
     }
     for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
       const id = outputIds[i]!
-      if (id !== NO_VALUE) scope.setId(id, outputs[k])
+      if (id !== NO_VALUE) scope.setId(id, sameAsInput(outputs[k], inputs))
     }
     return { node, at, cost, subgraphs }
   }

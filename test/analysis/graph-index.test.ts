@@ -147,6 +147,37 @@ describe('the report of a graph', () => {
   })
 })
 
+describe('inferred types', () => {
+  it('are kept once along a chain of element-wise ops, and never shared when they carry known values', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    const x = b.input('x', 'float32', [2, 3])
+    const shape = b.initializer('shape', 'int64', [2], [3, 2])
+    const r1 = b.op('Relu', [x], undefined, { name: 'r1' })
+    const r2 = b.op('Sigmoid', [r1], undefined, { name: 'r2' })
+    const t = b.op('Transpose', [r2], undefined, { name: 't' })
+    const r3 = b.op('Reshape', [r2, shape], undefined, { name: 'reshape' })
+    const zero = b.initializer('zero', 'int64', [2], [0, 0])
+    const c = b.op('Add', [shape, zero], undefined, { name: 'same_value' })
+    const s = b.op('Cast', [r1], { to: 10 }, { name: 'half' })
+    b.node('Add', [t, r3], ['y'], undefined, { name: 'add' })
+    b.output('y', 'float32', undefined)
+    b.output(c, 'int64', undefined)
+    b.output(s, 'float16', undefined)
+    const loaded = readOnnxModel(b.toBytes())
+    const { tensors } = inferModel(loaded.model, loaded.readPayload)
+    // same dtype and dims as an input: the input's object
+    expect(tensors.get(r1)).toBe(tensors.get('x'))
+    expect(tensors.get(r2)).toBe(tensors.get('x'))
+    expect(tensors.get('y')).toBe(tensors.get(t))
+    // other dims, another dtype, or known elements: a type of its own
+    expect(tensors.get(t)).not.toBe(tensors.get('x'))
+    expect(tensors.get(t)).toEqual({ kind: 'tensor', dtype: 'float32', dims: [3, 2] })
+    expect(tensors.get(s)).toEqual({ kind: 'tensor', dtype: 'float16', dims: [2, 3] })
+    expect(tensors.get(c)).not.toBe(tensors.get('shape'))
+    expect(tensors.get(c)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2], value: [3, 2] })
+  })
+})
+
 describe('topologicalOrder', () => {
   const g = (nodes: OnnxNode[]): OnnxGraph => ({ name: 'g', inputs: [{ name: 'x', type: undefined }], initializers: [], sparseInitializers: [], nodes, outputs: [], valueInfo: [] })
   const available = (name: string): boolean => name === 'x'
