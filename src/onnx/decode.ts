@@ -9,6 +9,7 @@ import type {
   AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxSparseTensor, OnnxTensor, TensorPayload, ValueInfo, ValueType,
 } from './types.js'
 import { SimpleNodeDecoder } from './fast-node.js'
+import { SimpleTensorDecoder } from './fast-tensor.js'
 import { markerIndex, type ScanResult } from './wire.js'
 
 const { onnx } = onnxProto
@@ -39,7 +40,7 @@ export function decodeScannedModel(scan: ScanResult, fileBytes: number, resolveE
   // on that path re-runs the whole-model decode below, which gives the exact error.
   try {
     const split = decodeWithoutMainNodes(scan.structure)
-    if (split !== undefined) return convertModel(split.model, split.nodes, scan, fileBytes, resolveExternal)
+    if (split !== undefined) return convertModel(split.model, split, scan, fileBytes, resolveExternal)
   } catch {
     // decoded again below
   }
@@ -48,7 +49,7 @@ export function decodeScannedModel(scan: ScanResult, fileBytes: number, resolveE
 
 function convertModel(
   model: onnxProto.onnx.ModelProto,
-  mainNodes: EncodedNodes | undefined,
+  main: MainGraphParts | undefined,
   scan: ScanResult,
   fileBytes: number,
   resolveExternal: ExternalResolver,
@@ -62,23 +63,29 @@ function convertModel(
     producerName: model.producerName ?? '',
     producerVersion: model.producerVersion ?? '',
     opsets,
-    graph: convert.graph(model.graph, mainNodes),
+    graph: convert.graph(model.graph, main),
     functions: (model.functions ?? []).map((f, i) => convert.fn(f, i)),
     fileBytes,
   }
 }
 
+/** The main graph's nodes and initializers, each still encoded. */
+interface MainGraphParts {
+  readonly nodes: EncodedMessages
+  readonly initializers: EncodedMessages
+}
+
 /**
- * The ModelProto decoded without its main graph's nodes, and each node's bytes; undefined (or a throw) when
- * that could differ from decoding the whole: the model is then decoded in one go. Runs of other fields are
- * decoded apart, and protobufjs ends a run exactly at its end or throws, with one exception that `cutFields`
+ * The ModelProto decoded without its main graph's nodes and initializers, and the bytes of each; undefined (or a
+ * throw) when that could differ from decoding the whole: the model is then decoded in one go. Runs of other fields
+ * are decoded apart, and protobufjs ends a run exactly at its end or throws, with one exception that `cutFields`
  * rules out, so decoding them apart reads every field as decoding the whole does.
  */
-function decodeWithoutMainNodes(bytes: Uint8Array): { model: onnxProto.onnx.ModelProto; nodes: EncodedNodes } | undefined {
+function decodeWithoutMainNodes(bytes: Uint8Array): ({ model: onnxProto.onnx.ModelProto } & MainGraphParts) | undefined {
   const top = cutFields(bytes, 7)
   if (top === undefined || top.filter((s) => s.field).length !== 1) return undefined
   const model = new onnx.ModelProto()
-  let nodes: EncodedNodes | undefined
+  let parts: MainGraphParts | undefined
   for (const s of top) {
     if (!s.field) {
       const part = onnx.ModelProto.decode(s.bytes)
@@ -86,23 +93,25 @@ function decodeWithoutMainNodes(bytes: Uint8Array): { model: onnxProto.onnx.Mode
       mergeFields(model, part)
       continue
     }
-    const ranges: number[] = []
-    const cut = cutFields(s.bytes, 1, ranges)
+    // GraphProto.node (1) and .initializer (5)
+    const nodeRanges: number[] = []
+    const initializerRanges: number[] = []
+    const cut = cutFields(s.bytes, new Map([[1, nodeRanges], [5, initializerRanges]]))
     if (cut === undefined) return undefined
-    nodes = { bytes: s.bytes, ranges }
+    parts = { nodes: { bytes: s.bytes, ranges: nodeRanges }, initializers: { bytes: s.bytes, ranges: initializerRanges } }
     const graph = new onnx.GraphProto()
     for (const g of cut) {
       const part = onnx.GraphProto.decode(g.bytes)
-      if (part.node.length > 0) return undefined
+      if (part.node.length > 0 || part.initializer.length > 0) return undefined
       mergeFields(graph, part)
     }
     model.graph = graph
   }
-  return nodes === undefined ? undefined : { model, nodes }
+  return parts === undefined ? undefined : { model, ...parts }
 }
 
-/** A graph's encoded nodes: node i is `bytes[ranges[2i], ranges[2i + 1])` (ranges, not 50,000 subarrays). */
-interface EncodedNodes {
+/** Messages of one kind in a buffer: message i is `bytes[ranges[2i], ranges[2i + 1])` (ranges, not 50,000 subarrays). */
+interface EncodedMessages {
   readonly bytes: Uint8Array
   readonly ranges: readonly number[]
 }
@@ -118,13 +127,14 @@ function mergeFields(target: object, part: object): void {
 }
 
 /**
- * A message's bytes cut into runs of fields and the contents of each length-delimited `field`, in order.
+ * A message's bytes cut into runs of fields and the contents of each length-delimited field that is cut, in order.
  * Undefined when a key or length may read otherwise in protobufjs (more than 5 bytes, 2^32 or more), when a
  * field runs past the end, or when a piece ends in three bytes with the continuation bit: protobufjs's 64-bit
- * varint reader reads one byte past the end of its buffer there without throwing. With `ranges`, the contents of
- * `field` go there as start/end pairs instead.
+ * varint reader reads one byte past the end of its buffer there without throwing.
+ * @param cut the field to cut; or fields → ranges, where the contents of each such field go as start/end pairs
+ *   (the pieces returned are then the runs between them)
  */
-function cutFields(bytes: Uint8Array, field: number, ranges?: number[]): { field: boolean; bytes: Uint8Array }[] | undefined {
+function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, number[]>): { field: boolean; bytes: Uint8Array }[] | undefined {
   const out: { field: boolean; bytes: Uint8Array }[] = []
   let pos = 0
   const varint = (): number => {
@@ -139,7 +149,7 @@ function cutFields(bytes: Uint8Array, field: number, ranges?: number[]): { field
     }
     return -1
   }
-  const piece = (isField: boolean, start: number, end: number): boolean => {
+  const piece = (isField: boolean, start: number, end: number, ranges?: number[]): boolean => {
     if (end - start >= 3 && bytes[end - 1]! >= 0x80 && bytes[end - 2]! >= 0x80 && bytes[end - 3]! >= 0x80) return false
     if (isField && ranges !== undefined) ranges.push(start, end)
     else if (isField || end > start) out.push({ field: isField, bytes: bytes.subarray(start, end) })
@@ -156,8 +166,10 @@ function cutFields(bytes: Uint8Array, field: number, ranges?: number[]): { field
       for (let i = 0; i < 10 && pos < bytes.length && len < 0; i++) if (bytes[pos++]! < 128) len = 0
     } else len = wireType === 1 ? 8 : wireType === 5 ? 4 : wireType === 2 ? varint() : -1
     if (len < 0 || pos + len > bytes.length) return undefined
-    if (Math.floor(key / 8) === field) {
-      if (wireType !== 2 || !piece(false, run, keyStart) || !piece(true, pos, pos + len)) return undefined
+    const field = Math.floor(key / 8)
+    if (typeof cut === 'number' ? field === cut : cut.has(field)) {
+      const ranges = typeof cut === 'number' ? undefined : cut.get(field)
+      if (wireType !== 2 || !piece(false, run, keyStart) || !piece(true, pos, pos + len, ranges)) return undefined
       run = pos + len
     }
     pos += len
@@ -182,12 +194,12 @@ class Converter {
     private readonly resolveExternal: ExternalResolver,
   ) {}
 
-  /** @param nodeBytes the graph's nodes, each still encoded (decoded and converted one at a time) */
-  graph(g: onnxProto.onnx.IGraphProto, nodeBytes?: EncodedNodes): OnnxGraph {
+  /** @param encoded the graph's nodes and initializers, each still encoded (decoded and converted one at a time) */
+  graph(g: onnxProto.onnx.IGraphProto, encoded?: MainGraphParts): OnnxGraph {
     return {
       name: g.name ?? '',
-      nodes: nodeBytes === undefined ? (g.node ?? []).map((n) => this.node(n)) : this.nodes(nodeBytes),
-      initializers: (g.initializer ?? []).map((t) => this.tensor(t)),
+      nodes: encoded === undefined ? (g.node ?? []).map((n) => this.node(n)) : this.nodes(encoded.nodes),
+      initializers: encoded === undefined ? (g.initializer ?? []).map((t) => this.tensor(t)) : this.initializers(encoded.initializers),
       sparseInitializers: (g.sparseInitializer ?? []).map((s) => {
         const sparse = this.sparse(s)
         return { ...sparse, name: sparse.values.name }
@@ -199,7 +211,7 @@ class Converter {
   }
 
   /** Encoded nodes, each decoded directly when it is a plain one, else by protobufjs. */
-  private nodes({ bytes, ranges }: EncodedNodes): OnnxNode[] {
+  private nodes({ bytes, ranges }: EncodedMessages): OnnxNode[] {
     const simple = new SimpleNodeDecoder()
     const nodes = new Array<OnnxNode>(ranges.length / 2)
     for (let i = 0; i < nodes.length; i++) {
@@ -208,6 +220,18 @@ class Converter {
       nodes[i] = simple.decode(bytes, start, end) ?? this.node(onnx.NodeProto.decode(bytes.subarray(start, end)))
     }
     return nodes
+  }
+
+  /** Encoded initializers, each decoded directly when it is a plain one, else by protobufjs. */
+  private initializers({ bytes, ranges }: EncodedMessages): OnnxTensor[] {
+    const simple = new SimpleTensorDecoder((raw) => this.rawPayload(raw))
+    const tensors = new Array<OnnxTensor>(ranges.length / 2)
+    for (let i = 0; i < tensors.length; i++) {
+      const start = ranges[2 * i]!
+      const end = ranges[2 * i + 1]!
+      tensors[i] = simple.decode(bytes, start, end) ?? this.tensor(onnx.TensorProto.decode(bytes.subarray(start, end)))
+    }
+    return tensors
   }
 
   fn(f: onnxProto.onnx.IFunctionProto, index: number): OnnxFunction {
@@ -293,12 +317,7 @@ class Converter {
       return this.resolveExternal(t.name ?? '', entries)
     }
     const raw = t.rawData
-    if (raw && raw.length > 0) {
-      const index = markerIndex(raw)
-      const skipped = index === undefined ? undefined : this.scan.payloads[index]
-      if (skipped !== undefined) return { kind: 'file', encoding: skipped.encoding, offset: skipped.offset, length: skipped.length }
-      return { kind: 'inline', encoding: 'raw', bytes: raw }
-    }
+    if (raw && raw.length > 0) return this.rawPayload(raw)
     if (t.stringData && t.stringData.length > 0) return { kind: 'strings', values: t.stringData.map((s) => utf8.decode(s)) }
     // unpacked repeated fields (rare; small tensors from hand-written protos) come back as arrays
     if (t.floatData && t.floatData.length > 0) return { kind: 'inline', encoding: 'raw', bytes: new Uint8Array(Float32Array.from(t.floatData).buffer) }
@@ -307,6 +326,14 @@ class Converter {
     if (ints) return { kind: 'inline', encoding: 'raw', bytes: new Uint8Array(BigInt64Array.from(ints.map((v) => BigInt(toInt(v, 'int64 element')))).buffer) }
     if (t.int32Data && t.int32Data.length > 0) return { kind: 'inline', encoding: 'int32_data', bytes: encodeVarints(t.int32Data) }
     return { kind: 'none' }
+  }
+
+  /** The payload of a tensor whose raw_data is `raw` (not empty): the scanner's marker of a skipped payload, or the bytes. */
+  private rawPayload(raw: Uint8Array): TensorPayload {
+    const index = markerIndex(raw)
+    const skipped = index === undefined ? undefined : this.scan.payloads[index]
+    if (skipped !== undefined) return { kind: 'file', encoding: skipped.encoding, offset: skipped.offset, length: skipped.length }
+    return { kind: 'inline', encoding: 'raw', bytes: raw }
   }
 
   valueInfo(v: onnxProto.onnx.IValueInfoProto): ValueInfo {
