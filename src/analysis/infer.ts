@@ -224,8 +224,9 @@ class Engine {
     }
     const macs = new DimSum()
     const flops = new DimSum()
-    for (const i of order) {
-      const record = this.inferNode(i, graph, scope, opsets, services)
+    // an indexed loop: an iterator allocates per step until the function is optimised
+    for (let k = 0; k < order.length; k++) {
+      const record = this.inferNode(order[k]!, graph, scope, opsets, services)
       records?.push(record)
       if (record.cost) {
         macs.add(record.cost.macs)
