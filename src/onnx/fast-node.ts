@@ -7,9 +7,10 @@
  * protobufjs instead, which gives the same IR or the exact error. Field numbers are those of onnx/onnx.proto.
  *
  * What it builds stays alive for the whole analysis, so it builds little: an op type, domain or attribute name
- * read twice is one string (tensor names are left as read: numbering them is the analysis's job); input and
- * output lists are exactly as long as they are; and nodes whose attribute fields are the same bytes (every 1×1
- * Conv of a network with the same strides and pads) share one read-only attribute map.
+ * read twice is one string; an input that names one of the latest nodes' outputs is that output's string (found
+ * by its bytes; other tensor names are left as read: numbering them is the analysis's job); input and output
+ * lists are exactly as long as they are; and nodes whose attribute fields are the same bytes (every 1×1 Conv of a
+ * network with the same strides and pads) share one read-only attribute map.
  */
 import type { AttributeValue, OnnxNode } from './types.js'
 import { WireReader as Reader } from './wire-reader.js'
@@ -37,6 +38,40 @@ export function isScalarAttributeMap(attributes: ReadonlyMap<string, AttributeVa
   return SCALAR_ATTRIBUTE_MAPS.has(attributes)
 }
 
+/** How many of the latest node outputs an input name is compared with, by its bytes, before it is decoded. */
+const RECENT_OUTPUTS = 8
+
+/**
+ * The latest node outputs' names and where their bytes are: most inputs name an output of a node just before
+ * (an exported graph is mostly chains), and such an input becomes that same string, found by comparing bytes,
+ * instead of a string of its own decoded again.
+ */
+class RecentOutputs {
+  private readonly starts = new Int32Array(RECENT_OUTPUTS)
+  private readonly lengths = new Int32Array(RECENT_OUTPUTS).fill(-1)
+  private readonly names = new Array<string>(RECENT_OUTPUTS).fill('')
+  private next = 0
+
+  /** The name of a recent output whose bytes are `bytes[start, start + length)`, or undefined. */
+  find(bytes: Uint8Array, start: number, length: number): string | undefined {
+    for (let j = 0; j < RECENT_OUTPUTS; j++) {
+      if (this.lengths[j] !== length) continue
+      const at = this.starts[j]!
+      let k = 0
+      while (k < length && bytes[at + k] === bytes[start + k]) k++
+      if (k === length) return this.names[j]
+    }
+    return undefined
+  }
+
+  add(start: number, length: number, name: string): void {
+    this.starts[this.next] = start
+    this.lengths[this.next] = length
+    this.names[this.next] = name
+    this.next = (this.next + 1) % RECENT_OUTPUTS
+  }
+}
+
 /** NodeProto.attribute's key byte: field 5, length-delimited. */
 const ATTRIBUTE_KEY = (5 << 3) | 2
 
@@ -53,13 +88,18 @@ export class SimpleNodeDecoder {
    */
   private readonly inputs: string[] = []
   private readonly outputs: string[] = []
+  /** Output names of the latest nodes read from the reader's buffer. */
+  private recent = new RecentOutputs()
 
   /**
    * The NodeProto at `bytes[start, end)` as the IR node, or undefined when protobufjs must decode it (see the
    * module comment).
    */
   decode(bytes: Uint8Array, start = 0, end = bytes.length): OnnxNode | undefined {
-    if (this.reader?.bytes.buffer !== bytes.buffer) this.reader = new Reader(bytes.buffer)
+    if (this.reader?.bytes.buffer !== bytes.buffer) {
+      this.reader = new Reader(bytes.buffer)
+      this.recent = new RecentOutputs()
+    }
     const r = this.reader
     r.ok = true
     r.pos = bytes.byteOffset + start
@@ -109,8 +149,22 @@ export class SimpleNodeDecoder {
       const length = r.uint(end)
       if (r.pos + length > end) return undefined
       switch (field) {
-        case 1: inputs[inputCount++] = r.string(length); break
-        case 2: outputs[outputCount++] = r.string(length); break
+        case 1: {
+          const known = length === 0 ? undefined : this.recent.find(r.bytes, r.pos, length)
+          if (known === undefined) inputs[inputCount++] = r.string(length)
+          else {
+            inputs[inputCount++] = known
+            r.pos += length
+          }
+          break
+        }
+        case 2: {
+          const start = r.pos
+          const output = r.string(length)
+          outputs[outputCount++] = output
+          if (length > 0 && r.ok) this.recent.add(start, length, output)
+          break
+        }
         case 3: name = r.string(length); break
         case 4: opType = this.shared(r.string(length)); break
         case 7: domain = this.shared(r.string(length)); break

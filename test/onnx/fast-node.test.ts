@@ -121,6 +121,24 @@ describe('what the direct decoder keeps', () => {
     expect([...alone.attributes.keys()]).toEqual(['k'])
   })
 
+  it('reads inputs that name recent outputs, and names that differ from them only in a byte, as their own bytes say', () => {
+    // nodes one after another in one buffer, as the scanned structure holds them: each reads the outputs of the
+    // ones before it (the decoder compares an input's bytes with the latest outputs' before decoding it)
+    const nodes = Array.from({ length: 12 }, (_, i) => onnx.NodeProto.encode({ opType: 'Add', input: [`t${i - 1}`, `t${Math.max(0, i - 10)}`, `u${i}`], output: [`t${i}`], name: `n${i}` }).finish())
+    const buffer = new Uint8Array(nodes.reduce((n, b) => n + b.length, 0))
+    const ranges: [number, number][] = []
+    let at = 0
+    for (const b of nodes) {
+      buffer.set(b, at)
+      ranges.push([at, at + b.length])
+      at += b.length
+    }
+    const d = new SimpleNodeDecoder()
+    const decoded = ranges.map(([start, end]) => d.decode(buffer, start, end))
+    expect(decoded).toEqual(ranges.map(([start, end]) => decodeNodeProto(buffer.subarray(start, end))))
+    expect(decoded[11]!.inputs).toEqual(['t10', 't1', 'u11'])
+  })
+
   it('leaves an attribute key written in more bytes than it needs to protobufjs', () => {
     // field 5 as the two-byte varint 0xaa 0x00: valid protobuf, not the bytes the shared-map key is made of
     const bytes = raw([0x22, 1, 0x58], [0xaa, 0x00, 8, 0x0a, 1, 0x6b, 0x18, 1, 0xa0, 0x01, 2])
