@@ -177,7 +177,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const graph = model.graph
   const { records, values, unknownOps: unknown } = result
   const { index } = values
-  const classified = classifyTensors(graph)
+  const classified = classifyTensors(graph, index)
   const tied = readPayload === undefined ? tiedCandidates(classified) : findTiedWeights(classified, graph, readPayload)
   const params = summarizeParams(classified, tied)
   const merged = new Set(tied.pairs.map((p) => p.merged))

@@ -8,6 +8,7 @@
  */
 import { byteSize, isFloatType } from '../onnx/dtypes.js'
 import type { OnnxGraph, OnnxNode, OnnxTensor } from '../onnx/types.js'
+import { NO_VALUE, type GraphIndex } from './graph-index.js'
 import { hasSubgraphs, nodeReads } from './graph-order.js'
 import { NO_TIED_WEIGHTS, type TiedWeights } from './tied.js'
 
@@ -179,18 +180,25 @@ function packedWeight(tensor: OnnxTensor, stored: number, use: Use): { elements:
   return undefined
 }
 
-/** Classifies every stored tensor of the model (main graph and subgraphs, initializers and Constant payloads). */
-export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
+/**
+ * Classifies every stored tensor of the model (main graph and subgraphs, initializers and Constant payloads).
+ * @param index the main graph's numbered values, when known: its nodes' reads are then matched by id, not by name
+ */
+export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): ClassifiedTensor[] {
   const stored: OnnxTensor[] = []
   const graphOutputs = new Set<string>()
+  // every node, subgraphs' included, in pre-order; mainAt: a main-graph node's position in its graph, else -1
   const nodesOf: OnnxNode[] = []
+  const mainAt: number[] = []
   const visit = (g: OnnxGraph): void => {
+    const isMain = g === graph
     // indexed loops: this runs once per model, and an iterator allocates per step until optimised
     for (let i = 0; i < g.initializers.length; i++) stored.push(g.initializers[i]!)
     for (let i = 0; i < g.outputs.length; i++) graphOutputs.add(g.outputs[i]!.name)
     for (let i = 0; i < g.nodes.length; i++) {
       const node = g.nodes[i]!
       nodesOf.push(node)
+      mainAt.push(isMain ? i : -1)
       if (node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')) {
         const value = node.attributes.get('value')
         if (value?.type === 'tensor' && node.outputs[0]) stored.push({ ...value.value, name: node.outputs[0] })
@@ -204,37 +212,69 @@ export function classifyTensors(graph: OnnxGraph): ClassifiedTensor[] {
     }
   }
   visit(graph)
-  // uses are recorded for stored tensors only: nothing else is classified
-  const storedNames = new Set<string>()
-  for (let i = 0; i < stored.length; i++) storedNames.add(stored[i]!.name)
+  // uses are recorded for stored tensors only (nothing else is classified), in one list per distinct name: its slot
+  const slotOf = new Map<string, number>()
+  const slots = new Int32Array(stored.length)
+  for (let i = 0; i < stored.length; i++) {
+    const name = stored[i]!.name
+    let slot = slotOf.get(name)
+    if (slot === undefined) slotOf.set(name, (slot = slotOf.size))
+    slots[i] = slot
+  }
+  // the main graph's values by id → slot (-1: not stored)
+  const slotById = index === undefined ? undefined : new Int32Array(index.names.length).fill(-1)
+  if (index !== undefined) {
+    for (const [name, slot] of slotOf) {
+      const id = index.ids.get(name)
+      if (id !== undefined) slotById![id] = slot
+    }
+  }
   const dynamicScales = dynamicScaleValues(nodesOf)
-  const uses = new Map<string, Use[]>()
-  const addUse = (node: OnnxNode, key: string, name: string, index: number): void => {
-    const use: Use = { node, index, role: index < 0 ? 'plain' : roleOf(node, key, index, dynamicScales) }
-    const list = uses.get(name)
+  const uses = new Array<Use[] | undefined>(slotOf.size).fill(undefined)
+  const addUse = (slot: number, node: OnnxNode, key: string, input: number): void => {
+    const use: Use = { node, index: input, role: input < 0 ? 'plain' : roleOf(node, key, input, dynamicScales) }
+    const list = uses[slot]
     if (list) list.push(use)
-    else uses.set(name, [use])
+    else uses[slot] = [use]
   }
   for (let i = 0; i < nodesOf.length; i++) {
     const node = nodesOf[i]!
     const key = opKey(node)
     const inputs = node.inputs
-    for (let index = 0; index < inputs.length; index++) {
-      const name = inputs[index]!
-      if (name !== '' && storedNames.has(name)) addUse(node, key, name, index)
+    const at = mainAt[i]!
+    if (slotById !== undefined && at >= 0) {
+      const first = index!.inputStart[at]!
+      const end = index!.inputStart[at + 1]!
+      for (let k = first; k < end; k++) {
+        const id = index!.inputIds[k]!
+        const slot = id === NO_VALUE ? -1 : slotById[id]!
+        if (slot >= 0) addUse(slot, node, key, k - first)
+      }
+    } else {
+      for (let input = 0; input < inputs.length; input++) {
+        const slot = inputs[input] === '' ? undefined : slotOf.get(inputs[input]!)
+        if (slot !== undefined) addUse(slot, node, key, input)
+      }
     }
     // names read from inside the node's subgraphs (an If branch using an outer weight)
-    if (hasSubgraphs(node)) for (const name of nodeReads(node).slice(inputs.filter((n) => n !== '').length)) if (storedNames.has(name)) addUse(node, key, name, -1)
+    if (hasSubgraphs(node)) {
+      for (const name of nodeReads(node).slice(inputs.filter((n) => n !== '').length)) {
+        const slot = slotOf.get(name)
+        if (slot !== undefined) addUse(slot, node, key, -1)
+      }
+    }
   }
-  const seen = new Set<string>()
+  // each name once: its first stored tensor
+  const done = new Uint8Array(slotOf.size)
   const out: ClassifiedTensor[] = []
   for (let i = 0; i < stored.length; i++) {
     const tensor = stored[i]!
-    if (seen.has(tensor.name)) continue
-    seen.add(tensor.name)
+    const slot = slots[i]!
+    if (done[slot] === 1) continue
+    done[slot] = 1
     const storedElements = tensor.dims.reduce((a, b) => a * b, 1)
     const bytes = byteSize(tensor.dtype, storedElements)
-    const tensorUses = uses.get(tensor.name) ?? NO_USES
+    const tensorUses = uses[slot] ?? NO_USES
     const cls = classify(tensor, storedElements, tensorUses, graphOutputs.has(tensor.name))
     let elements = storedElements
     let storage: string = tensor.dtype

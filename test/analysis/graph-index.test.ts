@@ -9,7 +9,10 @@ import { indexGraph, NO_VALUE } from '../../src/analysis/graph-index.js'
 import { topologicalOrder } from '../../src/analysis/graph-order.js'
 import { inferModel } from '../../src/analysis/infer.js'
 import { Scope } from '../../src/analysis/scope.js'
+import { classifyTensors } from '../../src/analysis/params.js'
 import { readOnnxModel } from '../../src/onnx/load.js'
+import { dynamicConvMlp, nbitsBlock, qdqConvMlp, qoperatorConvMlp } from '../../fixtures/quantized/index.js'
+import { CONTROL_FLOW_SCENARIOS } from '../../fixtures/scenarios/control-flow.js'
 import type { OnnxGraph, OnnxNode } from '../../src/onnx/types.js'
 
 const node = (opType: string, inputs: string[], outputs: string[]): OnnxNode => ({ name: '', opType, domain: '', inputs, outputs, attributes: new Map() })
@@ -175,6 +178,24 @@ describe('inferred types', () => {
     expect(tensors.get(s)).toEqual({ kind: 'tensor', dtype: 'float16', dims: [2, 3] })
     expect(tensors.get(c)).not.toBe(tensors.get('shape'))
     expect(tensors.get(c)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2], value: [3, 2] })
+  })
+})
+
+describe('classifyTensors', () => {
+  const models: [string, Uint8Array][] = [
+    ['QDQ per-channel int8', qdqConvMlp({ dtype: 'int8', perChannel: true })],
+    ['QOperator', qoperatorConvMlp()],
+    ['dynamic quantization', dynamicConvMlp()],
+    ['MatMulNBits with zero points and g_idx', nbitsBlock({ bits: 4, zeroPoints: true, gIdx: true })],
+    // If branches, a Loop body, a local function (unknown-op stores no tensor)
+    ...CONTROL_FLOW_SCENARIOS.filter((s) => s.name !== 'unknown-op').map((s): [string, Uint8Array] => [s.name, s.build().toBytes()]),
+  ]
+  it.each(models)('classifies %s the same whether the main graph\'s reads are matched by id or by name', (_, bytes) => {
+    const { graph } = readOnnxModel(bytes).model
+    const byName = classifyTensors(graph)
+    const byId = classifyTensors(graph, indexGraph(graph))
+    expect(byId).toEqual(byName)
+    expect(byId.length).toBeGreaterThan(0)
   })
 })
 
