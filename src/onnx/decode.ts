@@ -188,6 +188,21 @@ export function decodeNodeProto(bytes: Uint8Array): OnnxNode {
   return new Converter({ structure: bytes, payloads: [], functionAttributeProtos: [] }, () => ({ kind: 'none' })).node(onnx.NodeProto.decode(bytes))
 }
 
+/** Each encoded message by the direct decoder, or by `fallback` (protobufjs) where that one returns undefined. */
+function decodeEach<T>(
+  { bytes, ranges }: EncodedMessages,
+  direct: (bytes: Uint8Array, start: number, end: number) => T | undefined,
+  fallback: (bytes: Uint8Array) => T,
+): T[] {
+  const out = new Array<T>(ranges.length / 2)
+  for (let i = 0; i < out.length; i++) {
+    const start = ranges[2 * i]!
+    const end = ranges[2 * i + 1]!
+    out[i] = direct(bytes, start, end) ?? fallback(bytes.subarray(start, end))
+  }
+  return out
+}
+
 class Converter {
   constructor(
     private readonly scan: ScanResult,
@@ -211,27 +226,15 @@ class Converter {
   }
 
   /** Encoded nodes, each decoded directly when it is a plain one, else by protobufjs. */
-  private nodes({ bytes, ranges }: EncodedMessages): OnnxNode[] {
+  private nodes(encoded: EncodedMessages): OnnxNode[] {
     const simple = new SimpleNodeDecoder()
-    const nodes = new Array<OnnxNode>(ranges.length / 2)
-    for (let i = 0; i < nodes.length; i++) {
-      const start = ranges[2 * i]!
-      const end = ranges[2 * i + 1]!
-      nodes[i] = simple.decode(bytes, start, end) ?? this.node(onnx.NodeProto.decode(bytes.subarray(start, end)))
-    }
-    return nodes
+    return decodeEach(encoded, (bytes, start, end) => simple.decode(bytes, start, end), (bytes) => this.node(onnx.NodeProto.decode(bytes)))
   }
 
   /** Encoded initializers, each decoded directly when it is a plain one, else by protobufjs. */
-  private initializers({ bytes, ranges }: EncodedMessages): OnnxTensor[] {
+  private initializers(encoded: EncodedMessages): OnnxTensor[] {
     const simple = new SimpleTensorDecoder((raw) => this.rawPayload(raw))
-    const tensors = new Array<OnnxTensor>(ranges.length / 2)
-    for (let i = 0; i < tensors.length; i++) {
-      const start = ranges[2 * i]!
-      const end = ranges[2 * i + 1]!
-      tensors[i] = simple.decode(bytes, start, end) ?? this.tensor(onnx.TensorProto.decode(bytes.subarray(start, end)))
-    }
-    return tensors
+    return decodeEach(encoded, (bytes, start, end) => simple.decode(bytes, start, end), (bytes) => this.tensor(onnx.TensorProto.decode(bytes)))
   }
 
   fn(f: onnxProto.onnx.IFunctionProto, index: number): OnnxFunction {

@@ -6,20 +6,12 @@ import { describe, expect, it } from 'vitest'
 import { onnx } from '../../fixtures/builder/index.js'
 import { decodeNodeProto } from '../../src/onnx/decode.js'
 import { SimpleNodeDecoder } from '../../src/onnx/fast-node.js'
+import { atOffset, raw } from './wire-bytes.js'
 
 const T = onnx.AttributeProto.AttributeType
 
 function encode(node: Parameters<typeof onnx.NodeProto.encode>[0]): Uint8Array {
-  // a copy inside a larger buffer, at an offset, as the scanned structure holds nodes
-  const bytes = onnx.NodeProto.encode(node).finish()
-  const buffer = new Uint8Array(bytes.length + 10)
-  buffer.set(bytes, 7)
-  return buffer.subarray(7, 7 + bytes.length)
-}
-
-/** Concatenated protobuf fields, for wire forms protobufjs's encoder does not write (unpacked, repeated scalars). */
-function raw(...parts: number[][]): Uint8Array {
-  return Uint8Array.from(parts.flat())
+  return atOffset(onnx.NodeProto.encode(node).finish())
 }
 
 const decoder = new SimpleNodeDecoder()

@@ -9,18 +9,10 @@ import { decodeTensorProto } from '../../src/onnx/decode.js'
 import { SimpleTensorDecoder } from '../../src/onnx/fast-tensor.js'
 import { readOnnxModel } from '../../src/onnx/load.js'
 import type { TensorPayload } from '../../src/onnx/types.js'
+import { atOffset, raw } from './wire-bytes.js'
 
 function encode(tensor: Parameters<typeof onnx.TensorProto.encode>[0]): Uint8Array {
-  // a copy inside a larger buffer, at an offset, as the scanned structure holds tensors
-  const bytes = onnx.TensorProto.encode(tensor).finish()
-  const buffer = new Uint8Array(bytes.length + 10)
-  buffer.set(bytes, 5)
-  return buffer.subarray(5, 5 + bytes.length)
-}
-
-/** Concatenated protobuf fields, for wire forms protobufjs's encoder does not write. */
-function raw(...parts: number[][]): Uint8Array {
-  return Uint8Array.from(parts.flat())
+  return atOffset(onnx.TensorProto.encode(tensor).finish(), 5)
 }
 
 // what decodeTensorProto does with raw_data that is not a scanner marker: the bytes, inline
