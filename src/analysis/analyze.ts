@@ -227,7 +227,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
     rows.bytesWritten[n] = traffic.bytesWritten
     if (r.subgraphs.length > 0 && r.cost) {
       controlFlow.push({
-        node: nodeLabel(r.node),
+        node: rows.labels[n]!,
         opType: r.node.opType,
         macs: r.cost.macs,
         flops: r.cost.flops,

@@ -76,13 +76,22 @@ const Flatten = movement((ctx) => {
   return [relabel(x, [dimProduct(dims.slice(0, axis)), dimProduct(dims.slice(axis))])]
 })
 
-/** True when `perm` holds each of 0 … rank-1 once. */
+/** True when `perm` holds each of 0 … rank-1 once (linear in the rank: a model may declare any rank). */
 function isPermutation(perm: readonly number[], rank: number): boolean {
   if (perm.length !== rank) return false
+  // the usual ranks need no allocation: one bit per axis
+  const seen = rank > 30 ? new Uint8Array(rank) : undefined
+  let bits = 0
   for (let i = 0; i < rank; i++) {
     const p = perm[i]!
     if (!Number.isInteger(p) || p < 0 || p >= rank) return false
-    for (let j = 0; j < i; j++) if (perm[j] === p) return false
+    if (seen === undefined) {
+      if (bits & (1 << p)) return false
+      bits |= 1 << p
+    } else {
+      if (seen[p] === 1) return false
+      seen[p] = 1
+    }
   }
   return true
 }

@@ -65,6 +65,22 @@ describe('Flatten, Transpose, Squeeze, Unsqueeze', () => {
     expect(out('Transpose', [t(['N', 3, 4])], { perm: [0, 2, 1] }).dims).toEqual(['N', 4, 3])
   })
 
+  it('refuses a perm that is not a permutation of the axes, at any rank', () => {
+    for (const perm of [[0, 0, 1], [0, 1, 3], [0, -1, 2], [0, 1], [2, 1, 0, 3]]) {
+      expect(failure(() => out('Transpose', [t([2, 3, 4])], { perm }))).toMatchObject({ code: 'E_SHAPE_INFERENCE', message: expect.stringContaining('not a permutation') })
+    }
+    // past 30 axes the check keeps a byte per axis instead of a bit
+    const rank = 40
+    const dims = Array.from({ length: rank }, (_, i) => (i % 3) + 1)
+    const reversed = dims.map((_, i) => rank - 1 - i)
+    expect(out('Transpose', [t(dims)], { perm: reversed }).dims).toEqual([...dims].reverse())
+    expect(out('Transpose', [t(dims)]).dims).toEqual([...dims].reverse())
+    const repeated = [...reversed.slice(0, -1), 0]
+    repeated[5] = 0
+    expect(failure(() => out('Transpose', [t(dims)], { perm: repeated }))).toMatchObject({ code: 'E_SHAPE_INFERENCE' })
+    expect(failure(() => out('Transpose', [t(dims)], { perm: [...reversed.slice(0, -1), 35] }))).toMatchObject({ code: 'E_SHAPE_INFERENCE' })
+  })
+
   it('squeezes attribute axes before opset 13 and input axes after', () => {
     expect(out('Squeeze', [t([1, 3, 1])], { axes: [0] }, 11).dims).toEqual([3, 1])
     expect(out('Squeeze', [t([1, 3, 1]), t([1], 'int64', [-1])], {}, 13).dims).toEqual([1, 3])
