@@ -68,23 +68,37 @@ const MAX_NESTING = 32
 const NO_SUBGRAPHS: readonly { readonly name: string; readonly cost: OpCost }[] = Object.freeze([])
 
 /**
- * An output type equal to one of the node's input types (what an element-wise op writes): that input's type
- * object, so that a chain of such ops keeps one type instead of one per value (types are never changed in place).
- * Only types without known elements are shared.
+ * Types without known elements, one object per dtype and dims: node outputs of the same type (every activation of
+ * a repeated block) keep one object instead of one each, as they stay alive until the report (types are never
+ * changed in place). An output equal to one of its node's inputs (what an element-wise op writes) is found
+ * without a key; others by a key of their dtype and dims.
  */
-function sameAsInput(out: InferredType | undefined, inputs: readonly (InferredType | undefined)[]): InferredType | undefined {
-  if (out?.kind !== 'tensor' || out.dims === undefined || out.value !== undefined || out.strings !== undefined) return out
-  const dims = out.dims
-  for (let i = 0; i < inputs.length; i++) {
-    const t = inputs[i]
-    if (t?.kind !== 'tensor' || t.dtype !== out.dtype || t.dims === undefined || t.value !== undefined || t.strings !== undefined) continue
-    if (t.dims === dims) return t
-    if (t.dims.length !== dims.length) continue
-    let same = true
-    for (let d = 0; d < dims.length && same; d++) same = t.dims[d] === dims[d]
-    if (same) return t
+class SharedTypes {
+  private readonly byKey = new Map<string, TensorType>()
+
+  /** `out`, or an equal type met before. */
+  share(out: InferredType | undefined, inputs: readonly (InferredType | undefined)[]): InferredType | undefined {
+    if (out?.kind !== 'tensor' || out.dims === undefined || out.value !== undefined || out.strings !== undefined) return out
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i]
+      if (t?.kind === 'tensor' && t.value === undefined && t.strings === undefined && sameType(t, out)) return t
+    }
+    const key = `${out.dtype}\u0001${out.dims.join('\u0001')}`
+    const known = this.byKey.get(key)
+    // the key is checked: a symbol's name may hold the separator
+    if (known !== undefined) return sameType(known, out) ? known : out
+    this.byKey.set(key, out)
+    return out
   }
-  return out
+}
+
+/** True when both have the same dtype and the same (known) dims. */
+function sameType(a: TensorType, b: TensorType): boolean {
+  if (a.dtype !== b.dtype || a.dims === undefined || b.dims === undefined) return false
+  if (a.dims === b.dims) return true
+  if (a.dims.length !== b.dims.length) return false
+  for (let d = 0; d < a.dims.length; d++) if (a.dims[d] !== b.dims[d]) return false
+  return true
 }
 
 /** Infers every tensor and node cost of a model. */
@@ -96,6 +110,7 @@ class Engine {
   private readonly unknownOps = new Map<string, number>()
   private readonly functions = new Map<string, OnnxFunction>()
   private readonly tensorCache = new WeakMap<OnnxTensor, TensorType>()
+  private readonly sharedTypes = new SharedTypes()
   private readonly declared = new WeakMap<OnnxGraph, Map<string, ValueInfo>>()
   private nodeCount = 0
   private countedNodes = 0
@@ -286,7 +301,7 @@ class Engine {
     }
     for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
       const id = outputIds[i]!
-      if (id !== NO_VALUE) scope.setId(id, sameAsInput(outputs[k], inputs))
+      if (id !== NO_VALUE) scope.setId(id, this.sharedTypes.share(outputs[k], inputs))
     }
     return { node, at, cost, subgraphs }
   }

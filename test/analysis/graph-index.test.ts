@@ -179,6 +179,32 @@ describe('inferred types', () => {
     expect(tensors.get(c)).not.toBe(tensors.get('shape'))
     expect(tensors.get(c)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2], value: [3, 2] })
   })
+
+  it('are kept once per dtype and dims across the graph, and a symbol holding the key separator shares nothing', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    const x = b.input('x', 'float32', [2, 3])
+    const t1 = b.op('Transpose', [x], undefined, { name: 't1' })
+    const back = b.op('Transpose', [t1], undefined, { name: 'back' })
+    const t2 = b.op('Transpose', [back], undefined, { name: 't2' })
+    // one dim named "p\u0001q" against two named "p" and "q": the same key text, other dims
+    const one = b.input('one', 'float32', [1, 'p\u0001q'])
+    const two = b.input('two', 'float32', [1, 'q', 'p'])
+    const u1 = b.op('Transpose', [one], undefined, { name: 'u1' })
+    const u2 = b.op('Transpose', [two], undefined, { name: 'u2' })
+    for (const [name, dtype] of [[t2, 'float32'], [u1, 'float32'], [u2, 'float32']] as const) b.output(name, dtype, undefined)
+    const loaded = readOnnxModel(b.toBytes())
+    const { tensors } = inferModel(loaded.model, loaded.readPayload)
+    expect(tensors.get(t2)).toBe(tensors.get(t1))
+    expect(tensors.get(back)).toEqual({ kind: 'tensor', dtype: 'float32', dims: [2, 3] })
+    // each the reverse of its own input's dims (the odd name prints wrapped, as "(p\u0001q)")
+    const dimsOf = (name: string) => {
+      const type = tensors.get(name)
+      return type?.kind === 'tensor' ? type.dims : undefined
+    }
+    expect(dimsOf(u1)).toEqual([...dimsOf(one)!].reverse())
+    expect(dimsOf(u2)).toEqual(['p', 'q', 1])
+    expect(dimsOf(u1)).toHaveLength(2)
+  })
 })
 
 describe('classifyTensors', () => {
