@@ -150,7 +150,7 @@ export function analyzeModelSync(input: string | Uint8Array, options: AnalyzeOpt
 
 function buildReport(model: OnnxModel, result: InferenceResult, readPayload: PayloadReader | undefined): AnalysisReport {
   const graph = model.graph
-  const { records, values, unknownOps: unknown } = result
+  const { executed, values, unknownOps: unknown } = result
   const { index } = values
   const classified = classifyTensors(graph, index)
   const tied = readPayload === undefined ? tiedCandidates(classified) : findTiedWeights(classified, graph, readPayload)
@@ -173,40 +173,41 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const flopsSum = new DimSum()
   const memorySum = new DimSum()
   // the rows' figures, kept compact until the rows are read (see withLazyTables)
-  const rows = newRowSource(records.length)
+  const rows = newRowSource(executed)
   const controlFlow: AnalysisReport['controlFlow'][number][] = []
-  for (let n = 0; n < records.length; n++) {
-    const r = records[n]!
-    const traffic = nodeTraffic(r, index, bytes)
+  for (let n = 0; n < executed.at.length; n++) {
+    const at = executed.at[n]!
+    const node = graph.nodes[at]!
+    const cost = executed.costs[n]
+    const traffic = nodeTraffic(at, index, bytes)
     let nodeParams = 0
-    for (let k = index.inputStart[r.at]!; k < index.inputStart[r.at + 1]!; k++) {
+    for (let k = index.inputStart[at]!; k < index.inputStart[at + 1]!; k++) {
       const id = index.inputIds[k]!
       if (id !== NO_VALUE && unattributed[id]! >= 0) {
         nodeParams += unattributed[id]!
         unattributed[id] = -1
       }
     }
-    if (r.cost) {
-      macsSum.add(r.cost.macs)
-      flopsSum.add(r.cost.flops)
+    if (cost) {
+      macsSum.add(cost.macs)
+      flopsSum.add(cost.flops)
     }
     memorySum.add(traffic.bytesRead)
     memorySum.add(traffic.bytesWritten)
-    rows.at[n] = r.at
-    rows.labels[n] = nodeLabel(r.node)
-    rows.opTypes[n] = r.node.opType
-    rows.domains[n] = r.node.domain
-    rows.costs[n] = r.cost
+    rows.labels[n] = nodeLabel(node)
+    rows.opTypes[n] = node.opType
+    rows.domains[n] = node.domain
     rows.params[n] = nodeParams
     rows.bytesRead[n] = traffic.bytesRead
     rows.bytesWritten[n] = traffic.bytesWritten
-    if (r.subgraphs.length > 0 && r.cost) {
+    const subgraphs = executed.subgraphs.get(n)
+    if (subgraphs !== undefined && cost) {
       controlFlow.push({
         node: rows.labels[n]!,
-        opType: r.node.opType,
-        macs: r.cost.macs,
-        flops: r.cost.flops,
-        subgraphs: r.subgraphs.map((s) => ({ name: s.name, macs: s.cost.macs, flops: s.cost.flops })),
+        opType: node.opType,
+        macs: cost.macs,
+        flops: cost.flops,
+        subgraphs: subgraphs.map((s) => ({ name: s.name, macs: s.cost.macs, flops: s.cost.flops })),
       })
     }
   }
@@ -222,12 +223,12 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   }
   const isGraphOutput = new Uint8Array(index.names.length)
   for (const o of graph.outputs) isGraphOutput[index.ids.get(o.name)!] = 1
-  const { peak } = peakActivationBytes(records, index, bytes, liveInputs, isGraphOutput)
+  const { peak } = peakActivationBytes(graph.nodes, executed.at, index, bytes, liveInputs, isGraphOutput)
   const unknownOps = Object.fromEntries([...unknown].sort(([a], [b]) => (a < b ? -1 : 1)))
   const complete = unknown.size === 0 && result.blockedNodes === 0
 
   const unresolved = new Map<string, string[]>()
-  for (let n = 0; n < records.length; n++) {
+  for (let n = 0; n < executed.at.length; n++) {
     const cost = rows.costs[n]
     const read = rows.bytesRead[n]!
     const written = rows.bytesWritten[n]!

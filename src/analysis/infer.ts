@@ -28,18 +28,31 @@ export interface InferOptions {
   readonly inputValues?: Readonly<Record<string, readonly number[] | readonly string[]>> | undefined
 }
 
-/**
- * One executed node of the main graph. The types it read and wrote are the values of its input and output ids
- * (`InferenceResult.values`): a graph's values are defined once.
- */
-export interface NodeRecord {
-  readonly node: OnnxNode
-  /** The node's position in the graph's node list (its row in the graph's {@link GraphIndex}). */
-  readonly at: number
-  /** undefined when no rule covers the op. */
+/** What inferring one node gave: its cost (undefined when no rule covers the op) and the subgraphs it ran. */
+interface NodeResult {
   readonly cost: OpCost | undefined
   /** The subgraphs this node ran (If branches, Loop/Scan bodies) and their costs. */
-  readonly subgraphs: readonly { readonly name: string; readonly cost: OpCost }[]
+  readonly subgraphs: readonly SubgraphCost[]
+}
+
+/** A subgraph a node ran, and its cost. */
+export interface SubgraphCost {
+  readonly name: string
+  readonly cost: OpCost
+}
+
+/**
+ * The main graph's nodes as they ran, the k-th node run at index k of each list. The types each node read and
+ * wrote are the values of its input and output ids (`InferenceResult.values`): a graph's values are defined once.
+ * Parallel lists rather than an object per node: they stay alive until the report is built.
+ */
+export interface ExecutedNodes {
+  /** The node's position in the graph's node list (its row in the graph's {@link GraphIndex}). */
+  readonly at: readonly number[]
+  /** undefined when no rule covers the op. */
+  readonly costs: readonly (OpCost | undefined)[]
+  /** The subgraphs a node ran (If branches, Loop/Scan bodies) and their costs, for the nodes that ran any. */
+  readonly subgraphs: ReadonlyMap<number, readonly SubgraphCost[]>
 }
 
 /** The result of inferring a model. */
@@ -49,7 +62,7 @@ export interface InferenceResult {
   /** The same by id (see graph-index.ts), with the main graph's numbered values. */
   readonly values: ValueTable
   /** Main-graph nodes in execution order. */
-  readonly records: readonly NodeRecord[]
+  readonly executed: ExecutedNodes
   /** Unknown ops at every level (subgraphs and functions included), `domain::opType` or `opType`. */
   readonly unknownOps: ReadonlyMap<string, number>
   /** Nodes at every level, and how many of them a rule covered. */
@@ -64,8 +77,8 @@ export type PayloadReader = (payload: TensorPayload) => Uint8Array | undefined
 
 const MAX_NESTING = 32
 
-/** The subgraphs of a node that ran none (shared: records are read-only). */
-const NO_SUBGRAPHS: readonly { readonly name: string; readonly cost: OpCost }[] = Object.freeze([])
+/** The subgraphs of a node that ran none (shared: results are never changed). */
+const NO_SUBGRAPHS: readonly SubgraphCost[] = Object.freeze([])
 
 /**
  * Types without known elements, one object per dtype and dims: node outputs of the same type (every activation of
@@ -130,9 +143,9 @@ class Engine {
     const index = indexGraph(graph)
     const scope = new Scope(index)
     this.bindGraphInputs(graph, scope)
-    const records: NodeRecord[] = []
-    this.inferGraph(graph, scope, this.model.opsets, 'the main graph', records)
-    return { tensors: scope.typed(), values: scope, records, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes, blockedNodes: this.blockedNodes }
+    const executed = { at: [] as number[], costs: [] as (OpCost | undefined)[], subgraphs: new Map<number, readonly SubgraphCost[]>() }
+    this.inferGraph(graph, scope, this.model.opsets, 'the main graph', executed)
+    return { tensors: scope.typed(), values: scope, executed, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes, blockedNodes: this.blockedNodes }
   }
 
   private bindGraphInputs(graph: OnnxGraph, scope: Scope): void {
@@ -230,7 +243,14 @@ class Engine {
     return value === undefined ? { kind: 'tensor', dtype: t.dtype, dims: t.dims } : { kind: 'tensor', dtype: t.dtype, dims: t.dims, value }
   }
 
-  private inferGraph(graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, label: string, records?: NodeRecord[]): OpCost {
+  /** @param executed where the main graph's nodes are listed as they run (subgraphs list none) */
+  private inferGraph(
+    graph: OnnxGraph,
+    scope: Scope,
+    opsets: ReadonlyMap<string, number>,
+    label: string,
+    executed?: { at: number[]; costs: (OpCost | undefined)[]; subgraphs: Map<number, readonly SubgraphCost[]> },
+  ): OpCost {
     const order = topologicalOrder(graph, (name) => scope.has(name), label, scope.index)
     // one services object per graph: what a node's subgraphs cost is collected by its context
     const services: InferenceServices = {
@@ -241,17 +261,21 @@ class Engine {
     const flops = new DimSum()
     // an indexed loop: an iterator allocates per step until the function is optimised
     for (let k = 0; k < order.length; k++) {
-      const record = this.inferNode(order[k]!, graph, scope, opsets, services)
-      records?.push(record)
-      if (record.cost) {
-        macs.add(record.cost.macs)
-        flops.add(record.cost.flops)
+      const { cost, subgraphs } = this.inferNode(order[k]!, graph, scope, opsets, services)
+      if (executed !== undefined) {
+        executed.at.push(order[k]!)
+        executed.costs.push(cost)
+        if (subgraphs.length > 0) executed.subgraphs.set(k, subgraphs)
+      }
+      if (cost) {
+        macs.add(cost.macs)
+        flops.add(cost.flops)
       }
     }
     return { macs: macs.value(), flops: flops.value() }
   }
 
-  private inferNode(at: number, graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, services: InferenceServices): NodeRecord {
+  private inferNode(at: number, graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, services: InferenceServices): NodeResult {
     this.nodeCount++
     const node = graph.nodes[at]!
     const { inputStart, inputIds, outputStart, outputIds } = scope.index
@@ -268,7 +292,7 @@ class Engine {
     const domain = node.domain === 'ai.onnx' ? '' : node.domain
     const fn = this.functions.size === 0 ? undefined : this.functions.get(`${node.domain}::${node.opType}`)
     const rule = fn === undefined ? findOpRule(domain, node.opType) : undefined
-    let subgraphs: readonly { readonly name: string; readonly cost: OpCost }[] = NO_SUBGRAPHS
+    let subgraphs: readonly SubgraphCost[] = NO_SUBGRAPHS
     let outputs: readonly (InferredType | undefined)[]
     let cost: OpCost | undefined
     if (fn !== undefined) {
@@ -303,7 +327,7 @@ class Engine {
       const id = outputIds[i]!
       if (id !== NO_VALUE) scope.setId(id, this.sharedTypes.share(outputs[k], inputs))
     }
-    return { node, at, cost, subgraphs }
+    return { cost, subgraphs }
   }
 
   private declaredType(graph: OnnxGraph, name: string): InferredType | undefined {

@@ -4,6 +4,7 @@
  */
 import type { Dim } from './dims.js'
 import { NO_VALUE } from './graph-index.js'
+import type { ExecutedNodes } from './infer.js'
 import type { ValueTable } from './scope.js'
 import type { InferredType, OpCost } from './types.js'
 import type { AnalysisReport, NodeStats, SignatureEntry } from './analyze.js'
@@ -37,24 +38,25 @@ function outputSignatures(
 /** The figures of the report's node rows, in execution order, from which the rows are built when first read. */
 export interface RowSource {
   /** Each row's node: its position in the graph's node list. */
-  readonly at: Int32Array
+  readonly at: readonly number[]
+  readonly costs: readonly (OpCost | undefined)[]
   readonly labels: string[]
   readonly opTypes: string[]
   readonly domains: string[]
-  readonly costs: (OpCost | undefined)[]
   readonly params: Float64Array
   readonly bytesRead: Dim[]
   readonly bytesWritten: Dim[]
 }
 
-/** Room for `length` rows' figures. */
-export function newRowSource(length: number): RowSource {
+/** The executed nodes' positions and costs, and room for the rest of their rows' figures. */
+export function newRowSource(executed: ExecutedNodes): RowSource {
+  const length = executed.at.length
   return {
-    at: new Int32Array(length),
+    at: executed.at,
+    costs: executed.costs,
     labels: new Array<string>(length),
     opTypes: new Array<string>(length),
     domains: new Array<string>(length),
-    costs: new Array<OpCost | undefined>(length),
     params: new Float64Array(length),
     bytesRead: new Array<Dim>(length),
     bytesWritten: new Array<Dim>(length),

@@ -3,11 +3,11 @@
  * lifetimes over the execution order — not a sum of all activations.
  */
 import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
+import type { OnnxNode } from '../onnx/types.js'
 import { dimAdd, dimCeilDiv, dimMul, dimProduct, type Dim } from './dims.js'
 import { DimPeak } from './dims-running.js'
 import { NO_VALUE, type GraphIndex } from './graph-index.js'
 import type { ValueTable } from './scope.js'
-import type { NodeRecord } from './infer.js'
 import type { InferredType } from './types.js'
 
 /** Bytes of a value: tensors by dtype and dims (sub-byte types packed); sequences by their known elements. */
@@ -33,11 +33,12 @@ export function valueBytes(values: ValueTable): (id: number) => Dim {
 
 /**
  * Bytes read and written by one node (each distinct input once).
+ * @param at the node's position in its graph's node list
  * @param bytes the bytes of a value by id ({@link valueBytes})
  */
-export function nodeTraffic(record: NodeRecord, index: GraphIndex, bytes: (id: number) => Dim): { bytesRead: Dim; bytesWritten: Dim } {
-  const first = index.inputStart[record.at]!
-  const end = index.inputStart[record.at + 1]!
+export function nodeTraffic(at: number, index: GraphIndex, bytes: (id: number) => Dim): { bytesRead: Dim; bytesWritten: Dim } {
+  const first = index.inputStart[at]!
+  const end = index.inputStart[at + 1]!
   const ids = index.inputIds
   // nodes have a few inputs: a Set pays off only for long input lists (Concat, Sum)
   const seen = end - first > 8 ? new Set<number>() : undefined
@@ -50,7 +51,7 @@ export function nodeTraffic(record: NodeRecord, index: GraphIndex, bytes: (id: n
     bytesRead = dimAdd(bytesRead, bytes(id))
   }
   let bytesWritten: Dim = 0
-  for (let k = index.outputStart[record.at]!; k < index.outputStart[record.at + 1]!; k++) {
+  for (let k = index.outputStart[at]!; k < index.outputStart[at + 1]!; k++) {
     const id = index.outputIds[k]!
     if (id !== NO_VALUE) bytesWritten = dimAdd(bytesWritten, bytes(id))
   }
@@ -64,7 +65,7 @@ function readEarlier(ids: Int32Array, from: number, to: number, id: number): boo
 }
 
 /**
- * Peak bytes of activations alive at once when the nodes run in `records` order: graph inputs live from the
+ * Peak bytes of activations alive at once when the nodes run in `order` (positions in `nodes`): graph inputs live from the
  * start, a node output from its node to its last reader (graph outputs to the end). Initializers and Constant
  * payloads are weights, counted separately.
  * @param bytes the bytes of a value by id ({@link valueBytes})
@@ -72,7 +73,8 @@ function readEarlier(ids: Int32Array, from: number, to: number, id: number): boo
  * @param isGraphOutput by value id: 1 for the graph's outputs
  */
 export function peakActivationBytes(
-  records: readonly NodeRecord[],
+  nodes: readonly OnnxNode[],
+  order: readonly number[],
   index: GraphIndex,
   bytes: (id: number) => Dim,
   graphInputs: readonly number[],
@@ -80,11 +82,11 @@ export function peakActivationBytes(
 ): { peak: Dim; atNode: number } {
   const { inputStart, inputIds, outputStart, outputIds } = index
   const lastUse = new Int32Array(index.names.length).fill(-1)
-  for (let i = 0; i < records.length; i++) {
-    const at = records[i]!.at
+  for (let i = 0; i < order.length; i++) {
+    const at = order[i]!
     for (let k = inputStart[at]!; k < inputStart[at + 1]!; k++) if (inputIds[k] !== NO_VALUE) lastUse[inputIds[k]!] = i
   }
-  const end = records.length
+  const end = order.length
   const deathAt = (id: number, birth: number): number => (isGraphOutput[id] === 1 ? end : Math.max(birth, lastUse[id]!))
   // bytes that die after node i
   const dying = new Array<Dim>(end + 1).fill(0)
@@ -99,10 +101,10 @@ export function peakActivationBytes(
   }
   live.mark()
   let atNode = -1
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!
-    if (r.node.opType !== 'Constant') {
-      for (let k = outputStart[r.at]!; k < outputStart[r.at + 1]!; k++) {
+  for (let i = 0; i < order.length; i++) {
+    const at = order[i]!
+    if (nodes[at]!.opType !== 'Constant') {
+      for (let k = outputStart[at]!; k < outputStart[at + 1]!; k++) {
         const id = outputIds[k]!
         if (id === NO_VALUE) continue
         const size = bytes(id)

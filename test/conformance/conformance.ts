@@ -134,10 +134,12 @@ export function runConformanceTest(data: ConformanceData, test: string): TestOut
     const producer = new Map<string, string>()
     // outputs of nodes no rule inferred carry the model's declared types: they prove nothing, so they never match
     const uninferred = new Set<string>()
-    for (const r of result.records) {
-      for (const o of r.node.outputs) {
-        producer.set(o, r.node.opType)
-        if (r.cost === undefined) uninferred.add(o)
+    const { executed } = result
+    for (let k = 0; k < executed.at.length; k++) {
+      const node = loaded.model.graph.nodes[executed.at[k]!]!
+      for (const o of node.outputs) {
+        producer.set(o, node.opType)
+        if (executed.costs[k] === undefined) uninferred.add(o)
       }
     }
     const mismatches: Mismatch[] = []
