@@ -13,6 +13,7 @@ import { DimSum } from './dims-running.js'
 import { topologicalOrder } from './graph-order.js'
 import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
 import { Scope, type ValueTable } from './scope.js'
+import { SharedCosts, SharedTypes } from './shared-results.js'
 import { assertOutputDims } from './output-dims.js'
 import { findOpRule } from './ops/index.js'
 import { MAX_FLOAT_CONSTANT_VALUE_ELEMENTS, MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type SubgraphResult, type TensorType } from './types.js'
@@ -80,40 +81,6 @@ const MAX_NESTING = 32
 /** The subgraphs of a node that ran none (shared: results are never changed). */
 const NO_SUBGRAPHS: readonly SubgraphCost[] = Object.freeze([])
 
-/**
- * Types without known elements, one object per dtype and dims: node outputs of the same type (every activation of
- * a repeated block) keep one object instead of one each, as they stay alive until the report (types are never
- * changed in place). An output equal to one of its node's inputs (what an element-wise op writes) is found
- * without a key; others by a key of their dtype and dims.
- */
-class SharedTypes {
-  private readonly byKey = new Map<string, TensorType>()
-
-  /** `out`, or an equal type met before. */
-  share(out: InferredType | undefined, inputs: readonly (InferredType | undefined)[]): InferredType | undefined {
-    if (out?.kind !== 'tensor' || out.dims === undefined || out.value !== undefined || out.strings !== undefined) return out
-    for (let i = 0; i < inputs.length; i++) {
-      const t = inputs[i]
-      if (t?.kind === 'tensor' && t.value === undefined && t.strings === undefined && sameType(t, out)) return t
-    }
-    const key = `${out.dtype}\u0001${out.dims.join('\u0001')}`
-    const known = this.byKey.get(key)
-    // the key is checked: a symbol's name may hold the separator
-    if (known !== undefined) return sameType(known, out) ? known : out
-    this.byKey.set(key, out)
-    return out
-  }
-}
-
-/** True when both have the same dtype and the same (known) dims. */
-function sameType(a: TensorType, b: TensorType): boolean {
-  if (a.dtype !== b.dtype || a.dims === undefined || b.dims === undefined) return false
-  if (a.dims === b.dims) return true
-  if (a.dims.length !== b.dims.length) return false
-  for (let d = 0; d < a.dims.length; d++) if (a.dims[d] !== b.dims[d]) return false
-  return true
-}
-
 /** Infers every tensor and node cost of a model. */
 export function inferModel(model: OnnxModel, readPayload: PayloadReader, options: InferOptions = {}): InferenceResult {
   return new Engine(model, readPayload, options).run()
@@ -124,6 +91,7 @@ class Engine {
   private readonly functions = new Map<string, OnnxFunction>()
   private readonly tensorCache = new WeakMap<OnnxTensor, TensorType>()
   private readonly sharedTypes = new SharedTypes()
+  private readonly sharedCosts = new SharedCosts()
   private readonly declared = new WeakMap<OnnxGraph, Map<string, ValueInfo>>()
   private nodeCount = 0
   private countedNodes = 0
@@ -298,7 +266,7 @@ class Engine {
     if (fn !== undefined) {
       const result = this.inferFunction(fn, node, inputs)
       outputs = result.outputs
-      cost = result.cost
+      cost = this.sharedCosts.share(result.cost)
       this.countedNodes++
     } else if (rule !== undefined && missing) {
       // an input comes from an unknown op (or an untyped value): this node cannot be inferred or counted either
@@ -310,7 +278,7 @@ class Engine {
       try {
         outputs = rule.infer(ctx)
         assertOutputDims(node, outputs)
-        cost = rule.cost(ctx, outputs)
+        cost = this.sharedCosts.share(rule.cost(ctx, outputs))
       } catch (error) {
         if (isModelgateError(error)) throw error
         throw new ModelgateError('E_INTERNAL', `Inferring node ${nodeLabel(node)} (${node.opType}) failed: ${(error as Error).message}.`, { node: nodeLabel(node), cause: error })

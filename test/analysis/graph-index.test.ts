@@ -207,6 +207,26 @@ describe('inferred types', () => {
   })
 })
 
+describe('node costs', () => {
+  it('are kept once per pair of numeric MACs and FLOPs, in execution order', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    const x = b.input('x', 'float32', [2, 3])
+    const r1 = b.op('Relu', [x], undefined, { name: 'r1' })
+    const r2 = b.op('Relu', [r1], undefined, { name: 'r2' })
+    const s = b.op('Sigmoid', [r2], undefined, { name: 's' })
+    b.node('Relu', [s], ['y'], undefined, { name: 'r3' })
+    b.output('y', 'float32', undefined)
+    const loaded = readOnnxModel(b.toBytes())
+    const { executed } = inferModel(loaded.model, loaded.readPayload)
+    expect(executed.at).toEqual([0, 1, 2, 3])
+    const [c1, c2, c3, c4] = executed.costs
+    expect(c2).toBe(c1)
+    expect(c4).toBe(c1)
+    expect(c3).not.toBe(c1)
+    expect([c1, c3]).toEqual([{ macs: 0, flops: 6 }, { macs: 0, flops: 24 }])
+  })
+})
+
 describe('classifyTensors', () => {
   const models: [string, Uint8Array][] = [
     ['QDQ per-channel int8', qdqConvMlp({ dtype: 'int8', perChannel: true })],
