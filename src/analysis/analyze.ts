@@ -147,7 +147,6 @@ export function analyzeModelSync(input: string | Uint8Array, options: AnalyzeOpt
   }
 }
 
-
 function buildReport(model: OnnxModel, result: InferenceResult, readPayload: PayloadReader | undefined): AnalysisReport {
   const graph = model.graph
   const { executed, values, unknownOps: unknown } = result

@@ -34,12 +34,12 @@ function toInt(v: IntLike, what: string): number {
 
 /** Decodes a scanned model's structure. Throws protobufjs errors or {@link DecodeError} for bad content. */
 export function decodeScannedModel(scan: ScanResult, fileBytes: number, resolveExternal: ExternalResolver): Omit<OnnxModel, 'externalDataBytes'> {
-  // The main graph's nodes are decoded one at a time and converted at once, so that protobufjs's objects for
-  // them die young instead of all living until the end (on a 50,000-node graph, decoding them all and keeping
-  // them took 3.5× as long as decoding them one by one, the difference being garbage collection). Any failure
-  // on that path re-runs the whole-model decode below, which gives the exact error.
+  // The main graph's nodes and initializers are decoded one at a time (directly, or by protobufjs) and converted at
+  // once, so that protobufjs's objects for them die young instead of all living until the end (on a 50,000-node
+  // graph, decoding them all and keeping them took 3.5× as long as decoding them one by one, the difference being
+  // garbage collection). Any failure on that path re-runs the whole-model decode below, which gives the exact error.
   try {
-    const split = decodeWithoutMainNodes(scan.structure)
+    const split = decodeWithoutMainGraphParts(scan.structure)
     if (split !== undefined) return convertModel(split.model, split, scan, fileBytes, resolveExternal)
   } catch {
     // decoded again below
@@ -81,7 +81,7 @@ interface MainGraphParts {
  * are decoded apart, and protobufjs ends a run exactly at its end or throws, with one exception that `cutFields`
  * rules out, so decoding them apart reads every field as decoding the whole does.
  */
-function decodeWithoutMainNodes(bytes: Uint8Array): ({ model: onnxProto.onnx.ModelProto } & MainGraphParts) | undefined {
+function decodeWithoutMainGraphParts(bytes: Uint8Array): ({ model: onnxProto.onnx.ModelProto } & MainGraphParts) | undefined {
   const top = cutFields(bytes, 7)
   if (top === undefined || top.filter((s) => s.field).length !== 1) return undefined
   const model = new onnx.ModelProto()

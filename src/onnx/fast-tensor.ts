@@ -71,8 +71,7 @@ export class SimpleTensorDecoder {
         r.pos += length
         rawEnd = r.pos
       } else if (field === DOC_STRING && wireType === 2) {
-        const length = r.uint(stop)
-        r.pos += length
+        r.skip(wireType, stop)
       } else if (field === DATA_LOCATION && wireType === 0) {
         // DEFAULT (0) only: external data is protobufjs's
         if (r.int64(stop) !== 0) return undefined

@@ -5,8 +5,8 @@
  */
 
 /**
- * Reads fields of the messages inside one buffer; `ok` turns false at the first thing this decoder does not
- * handle. Positions are offsets in the whole ArrayBuffer.
+ * Reads fields of the messages inside one buffer; `ok` turns false at the first thing the decoder reading them does
+ * not handle. Positions are offsets in the whole ArrayBuffer.
  */
 export class WireReader {
   pos = 0
