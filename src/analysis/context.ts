@@ -26,10 +26,13 @@ const NO_SUBGRAPHS: readonly { readonly name: string; readonly cost: OpCost }[] 
 /** An OpContext that also collects the costs of the subgraphs its node ran. */
 export interface NodeOpContext extends OpContext {
   readonly subgraphs: readonly { readonly name: string; readonly cost: OpCost }[]
+  /** True once the rule named a symbol after the node ({@link OpContext.freshDim}): its result is this node's own. */
+  readonly namedAfterNode: boolean
 }
 
 class NodeContext implements NodeOpContext {
   subgraphs: readonly { readonly name: string; readonly cost: OpCost }[] = NO_SUBGRAPHS
+  namedAfterNode = false
 
   constructor(
     readonly node: OnnxNode,
@@ -113,6 +116,7 @@ class NodeContext implements NodeOpContext {
   }
 
   freshDim(what: string): Dim {
+    this.namedAfterNode = true
     return symbolDim(`${nodeLabel(this.node)}.${what}`)
   }
 

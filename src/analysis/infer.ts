@@ -5,6 +5,7 @@
  */
 import { ModelgateError, isModelgateError } from '../errors.js'
 import { isFloatType } from '../onnx/dtypes.js'
+import { isScalarAttributeMap } from '../onnx/fast-node.js'
 import { decodeElements } from '../onnx/tensor-data.js'
 import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, ValueInfo, ValueType } from '../onnx/types.js'
 import { createOpContext, nodeLabel, type InferenceServices } from './context.js'
@@ -13,7 +14,7 @@ import { DimSum } from './dims-running.js'
 import { topologicalOrder } from './graph-order.js'
 import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
 import { Scope, type ValueTable } from './scope.js'
-import { SharedCosts, SharedTypes } from './shared-results.js'
+import { RepeatedNodes, SharedCosts, SharedTypes } from './shared-results.js'
 import { assertOutputDims } from './output-dims.js'
 import { findOpRule } from './ops/index.js'
 import { MAX_FLOAT_CONSTANT_VALUE_ELEMENTS, MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type SubgraphResult, type TensorType } from './types.js'
@@ -81,6 +82,9 @@ const MAX_NESTING = 32
 /** The subgraphs of a node that ran none (shared: results are never changed). */
 const NO_SUBGRAPHS: readonly SubgraphCost[] = Object.freeze([])
 
+/** No types to compare a type with (see SharedTypes.share). */
+const NO_INPUTS: readonly (InferredType | undefined)[] = Object.freeze([])
+
 /** Infers every tensor and node cost of a model. */
 export function inferModel(model: OnnxModel, readPayload: PayloadReader, options: InferOptions = {}): InferenceResult {
   return new Engine(model, readPayload, options).run()
@@ -92,6 +96,7 @@ class Engine {
   private readonly tensorCache = new WeakMap<OnnxTensor, TensorType>()
   private readonly sharedTypes = new SharedTypes()
   private readonly sharedCosts = new SharedCosts()
+  private readonly repeatedNodes = new RepeatedNodes()
   private readonly declared = new WeakMap<OnnxGraph, Map<string, ValueInfo>>()
   private nodeCount = 0
   private countedNodes = 0
@@ -154,10 +159,12 @@ class Engine {
         const strings = values.filter((x): x is string => typeof x === 'string')
         type = strings.length === values.length && values.length > 0 ? { ...type, strings } : { ...type, value: values.filter((x): x is number => typeof x === 'number') }
       }
-      scope.set(v.name, type)
+      // one object per type without values, here as for node outputs: a node repeated across layers that reads
+      // their own inputs and weights then reads the same types (see RepeatedNodes)
+      scope.set(v.name, this.sharedTypes.share(type, NO_INPUTS))
     }
     // the main graph's initializers are read once: no cache
-    for (const t of graph.initializers) scope.set(t.name, this.constantType(t))
+    for (const t of graph.initializers) scope.set(t.name, this.sharedTypes.share(this.constantType(t), NO_INPUTS))
     for (const s of graph.sparseInitializers) scope.set(s.name, { kind: 'tensor', dtype: s.values.dtype, dims: s.dims })
   }
 
@@ -274,7 +281,25 @@ class Engine {
       outputs = node.outputs.map((o) => this.declaredType(graph, o))
       cost = undefined
     } else if (rule !== undefined) {
-      const ctx = createOpContext(node, opsets.get(domain) ?? 1, inputs, services)
+      const opset = opsets.get(domain) ?? 1
+      // a node whose rule can see nothing but its op, opset, attributes, input types and written outputs may
+      // repeat one met before (see RepeatedNodes): attributes without tensors or graphs, outputs in a bit mask
+      const outputCount = outputStart[at + 1]! - outputStart[at]!
+      let outputMask = -1
+      if (outputCount <= 30 && isScalarAttributeMap(node.attributes)) {
+        outputMask = 0
+        for (let k = 0; k < outputCount; k++) if (outputIds[outputStart[at]! + k] !== NO_VALUE) outputMask |= 1 << k
+      }
+      const known = outputMask < 0 ? undefined : this.repeatedNodes.find(rule, node.attributes, node.domain, node.opType, opset, outputMask, inputs)
+      if (known !== undefined) {
+        this.countedNodes++
+        for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
+          const id = outputIds[i]!
+          if (id !== NO_VALUE) scope.setId(id, known.outputs[k])
+        }
+        return { cost: known.cost, subgraphs: NO_SUBGRAPHS }
+      }
+      const ctx = createOpContext(node, opset, inputs, services)
       try {
         outputs = rule.infer(ctx)
         assertOutputDims(node, outputs)
@@ -285,6 +310,16 @@ class Engine {
       }
       subgraphs = ctx.subgraphs
       this.countedNodes++
+      if (outputMask >= 0 && !ctx.namedAfterNode && subgraphs.length === 0) {
+        const shared = new Array<InferredType | undefined>(outputCount)
+        for (let k = 0; k < outputCount; k++) shared[k] = this.sharedTypes.share(outputs[k], inputs)
+        this.repeatedNodes.add(rule, node.attributes, node.domain, node.opType, opset, outputMask, inputs, { outputs: shared, cost })
+        for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
+          const id = outputIds[i]!
+          if (id !== NO_VALUE) scope.setId(id, shared[k])
+        }
+        return { cost, subgraphs }
+      }
     } else {
       const key = domain === '' ? node.opType : `${domain}::${node.opType}`
       this.unknownOps.set(key, (this.unknownOps.get(key) ?? 0) + 1)

@@ -3,6 +3,7 @@
  * few values (every block of a network writes the same activations at the same cost), and they all stay alive
  * until the report is built. Results are never changed in place, so one object can stand for all equal ones.
  */
+import type { AttributeValue } from '../onnx/types.js'
 import type { InferredType, OpCost, TensorType } from './types.js'
 
 /**
@@ -52,5 +53,83 @@ export class SharedCosts {
     if (known !== undefined) return known
     byFlops.set(cost.flops, cost)
     return cost
+  }
+}
+
+/** What a rule gave for a node: its outputs (already shared) and cost. */
+export interface RuleResult {
+  readonly outputs: readonly (InferredType | undefined)[]
+  readonly cost: OpCost | undefined
+}
+
+/** A rule's result and everything of its node the rule could see. */
+interface SeenNode extends RuleResult {
+  readonly domain: string
+  readonly opType: string
+  readonly opset: number
+  readonly outputMask: number
+  readonly inputs: readonly (InferredType | undefined)[]
+}
+
+/** Results kept per rule and attribute map: the latest few (a repeated block meets each kind of node a few ways). */
+const RESULTS_PER_ATTRIBUTES = 4
+
+/** Attribute maps without attributes, as one key (nodes decoded by protobufjs each have a map of their own). */
+const EMPTY_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
+
+/**
+ * Rule results by what a rule sees of a node: domain, op type and opset, attributes, input types and which
+ * outputs are written (names and anything else tied to one node are not seen: a rule that names a fresh symbol
+ * after its node is never kept). The layers of a network repeat nodes exactly — the decoder gives equal
+ * attributes one map, {@link SharedTypes} gives equal types one object — so a repeated node is matched by
+ * identity, and its rule runs once per distinct node instead of once per node. The caller only asks for nodes
+ * whose attributes hold no tensor or graph (a rule could read those as values, or run subgraphs).
+ */
+export class RepeatedNodes {
+  private readonly byRule = new Map<object, Map<ReadonlyMap<string, AttributeValue>, SeenNode[]>>()
+
+  /**
+   * The result kept for an equal node, or undefined.
+   * @param outputMask bit i set when output i is written (name not empty)
+   */
+  find(
+    rule: object,
+    attributes: ReadonlyMap<string, AttributeValue>,
+    domain: string,
+    opType: string,
+    opset: number,
+    outputMask: number,
+    inputs: readonly (InferredType | undefined)[],
+  ): RuleResult | undefined {
+    const seen = this.byRule.get(rule)?.get(attributes.size === 0 ? EMPTY_ATTRIBUTES : attributes)
+    if (seen === undefined) return undefined
+    for (let s = 0; s < seen.length; s++) {
+      const known = seen[s]!
+      if (known.opType !== opType || known.domain !== domain || known.opset !== opset || known.outputMask !== outputMask || known.inputs.length !== inputs.length) continue
+      let i = 0
+      while (i < inputs.length && known.inputs[i] === inputs[i]) i++
+      if (i === inputs.length) return known
+    }
+    return undefined
+  }
+
+  /** Keeps a rule's result for the node described as in {@link find}. */
+  add(
+    rule: object,
+    attributes: ReadonlyMap<string, AttributeValue>,
+    domain: string,
+    opType: string,
+    opset: number,
+    outputMask: number,
+    inputs: readonly (InferredType | undefined)[],
+    result: RuleResult,
+  ): void {
+    let byAttributes = this.byRule.get(rule)
+    if (byAttributes === undefined) this.byRule.set(rule, (byAttributes = new Map()))
+    const key = attributes.size === 0 ? EMPTY_ATTRIBUTES : attributes
+    let seen = byAttributes.get(key)
+    if (seen === undefined) byAttributes.set(key, (seen = []))
+    if (seen.length === RESULTS_PER_ATTRIBUTES) seen.pop()
+    seen.unshift({ domain, opType, opset, outputMask, inputs, outputs: result.outputs, cost: result.cost })
   }
 }

@@ -27,7 +27,7 @@ const STRINGS = 8
 const NO_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
 
 /** The attribute maps this decoder built: scalars and lists only, never a graph. */
-const SCALAR_ATTRIBUTE_MAPS = new WeakSet<ReadonlyMap<string, AttributeValue>>()
+const SCALAR_ATTRIBUTE_MAPS = new WeakSet<ReadonlyMap<string, AttributeValue>>([NO_ATTRIBUTES])
 
 /**
  * True for an attribute map this decoder built, which holds no graph: a check without walking the map, for code

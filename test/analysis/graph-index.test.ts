@@ -2,12 +2,13 @@
  * The numbered values of a graph (src/analysis/graph-index.ts) and the array scope inference keeps them in
  * (src/analysis/scope.ts): what the ordering, liveness and report passes read instead of looking names up.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ModelBuilder } from '../../fixtures/builder/index.js'
 import { analyzeModel } from '../../src/index.js'
 import { indexGraph, NO_VALUE } from '../../src/analysis/graph-index.js'
 import { topologicalOrder } from '../../src/analysis/graph-order.js'
 import { inferModel } from '../../src/analysis/infer.js'
+import { findOpRule } from '../../src/analysis/ops/index.js'
 import { Scope } from '../../src/analysis/scope.js'
 import { classifyTensors } from '../../src/analysis/params.js'
 import { readOnnxModel } from '../../src/onnx/load.js'
@@ -224,6 +225,71 @@ describe('node costs', () => {
     expect(c4).toBe(c1)
     expect(c3).not.toBe(c1)
     expect([c1, c3]).toEqual([{ macs: 0, flops: 6 }, { macs: 0, flops: 24 }])
+  })
+})
+
+describe('repeated nodes', () => {
+  const typeOf = (tensors: ReadonlyMap<string, unknown>, name: string): unknown => tensors.get(name)
+
+  it('run their rule once: the layers of a network give the same types and costs as one object each', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    let x = b.input('x', 'float32', [1, 4, 8, 8])
+    for (let layer = 0; layer < 3; layer++) {
+      const w = b.initializer(`w${layer}`, 'float32', [4, 4, 3, 3])
+      const conv = b.op('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { name: `conv${layer}` })
+      x = b.op('Relu', [conv], undefined, { name: `relu${layer}` })
+    }
+    b.output(x, 'float32', undefined)
+    const conv = findOpRule('', 'Conv')!
+    const infer = vi.spyOn(conv, 'infer')
+    try {
+      const loaded = readOnnxModel(b.toBytes())
+      const { executed, tensors } = inferModel(loaded.model, loaded.readPayload)
+      expect(infer).toHaveBeenCalledTimes(1)
+      // the weights of every layer have one type object, so each layer's Conv reads what the first one read
+      expect(typeOf(tensors, 'w2')).toBe(typeOf(tensors, 'w0'))
+      expect(executed.costs[4]).toBe(executed.costs[0])
+      expect(executed.costs[0]).toEqual({ macs: 4 * 8 * 8 * 4 * 9, flops: 2 * 4 * 8 * 8 * 4 * 9 })
+      expect(typeOf(tensors, x)).toEqual({ kind: 'tensor', dtype: 'float32', dims: [1, 4, 8, 8] })
+    } finally {
+      infer.mockRestore()
+    }
+  })
+
+  it('are told apart by their input values, the outputs they write and their attributes', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    const x = b.input('x', 'float32', [2, 3])
+    // the same dims but other values: other results
+    const wide = b.op('Reshape', [x, b.initializer('wide', 'int64', [2], [1, 6])], undefined, { name: 'wide' })
+    const tall = b.op('Reshape', [x, b.initializer('tall', 'int64', [2], [6, 1])], undefined, { name: 'tall' })
+    // the same node writing its optional output or not
+    b.node('Dropout', [x], ['plain'], undefined, { name: 'plain' })
+    b.node('Dropout', [x], ['masked', 'mask'], undefined, { name: 'masked' })
+    // the same op with other attributes
+    const flipped = b.op('Transpose', [x], { perm: [1, 0] }, { name: 'flipped' })
+    const kept = b.op('Transpose', [x], { perm: [0, 1] }, { name: 'kept' })
+    for (const name of [wide, tall, 'plain', 'masked', flipped, kept]) b.output(name, 'float32', undefined)
+    b.output('mask', 'bool', undefined)
+    const loaded = readOnnxModel(b.toBytes())
+    const { tensors } = inferModel(loaded.model, loaded.readPayload)
+    const dims = (name: string): unknown => (tensors.get(name) as { dims?: unknown } | undefined)?.dims
+    expect([dims(wide), dims(tall)]).toEqual([[1, 6], [6, 1]])
+    expect([dims('plain'), dims('masked'), dims('mask')]).toEqual([[2, 3], [2, 3], [2, 3]])
+    expect(typeOf(tensors, 'mask')).toEqual({ kind: 'tensor', dtype: 'bool', dims: [2, 3] })
+    expect([dims(flipped), dims(kept)]).toEqual([[3, 2], [2, 3]])
+  })
+
+  it('are never given the result of a rule that named a symbol after its node', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    const x = b.input('x', 'float32', [2, 3])
+    const first = b.op('NonZero', [x], undefined, { name: 'first' })
+    const second = b.op('NonZero', [x], undefined, { name: 'second' })
+    b.output(first, 'int64', undefined)
+    b.output(second, 'int64', undefined)
+    const loaded = readOnnxModel(b.toBytes())
+    const { tensors } = inferModel(loaded.model, loaded.readPayload)
+    expect(typeOf(tensors, first)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2, 'first.count'] })
+    expect(typeOf(tensors, second)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2, 'second.count'] })
   })
 })
 
