@@ -107,22 +107,39 @@ export interface ScanSource {
  * bytes the scanner inserts (rewritten lengths, payload markers), held in one growing buffer.
  */
 class Plan {
-  /** Per piece: a source offset (≥ 0), or -(offset in `extra`) - 1 for inserted bytes. */
-  readonly pos: number[] = []
-  readonly len: number[] = []
+  /**
+   * Per piece: a source offset (≥ 0), or -(offset in `extra`) - 1 for inserted bytes; and its length. Pieces
+   * `[0, count)` are in use: typed lists grown by doubling, cut back by setting `count` (an array cut back by
+   * setting its length drops its storage, and the next pushes allocate it again).
+   */
+  pos = new Float64Array(1024)
+  len = new Float64Array(1024)
+  count = 0
   total = 0
   extra = new Uint8Array(4096)
   extraLength = 0
 
+  /** Appends a piece. */
+  push(pos: number, len: number): void {
+    if (this.count === this.pos.length) {
+      const pos2 = new Float64Array(this.count * 2)
+      const len2 = new Float64Array(this.count * 2)
+      pos2.set(this.pos)
+      len2.set(this.len)
+      this.pos = pos2
+      this.len = len2
+    }
+    this.pos[this.count] = pos
+    this.len[this.count] = len
+    this.count++
+  }
+
   range(start: number, length: number): void {
     if (length <= 0) return
-    const last = this.pos.length - 1
+    const last = this.count - 1
     // a run that continues the previous one extends it
     if (last >= 0 && this.pos[last]! >= 0 && this.pos[last]! + this.len[last]! === start) this.len[last]! += length
-    else {
-      this.pos.push(start)
-      this.len.push(length)
-    }
+    else this.push(start, length)
     this.total += length
   }
 
@@ -160,14 +177,13 @@ class Plan {
     const e = this.extra
     e[at] = (9 << 3) | 2
     e[at + 1] = MARKER_LENGTH
-    e.set(MARKER_MAGIC, at + 2)
+    for (let k = 0; k < 4; k++) e[at + 2 + k] = MARKER_MAGIC[k]!
     const check = (index ^ 0x5a5a5a5a) >>> 0
     for (let k = 0; k < 4; k++) {
       e[at + 6 + k] = (index >>> (8 * k)) & 0xff
       e[at + 10 + k] = (check >>> (8 * k)) & 0xff
     }
-    this.pos.push(-at - 1)
-    this.len.push(2 + MARKER_LENGTH)
+    this.push(-at - 1, 2 + MARKER_LENGTH)
     this.total += 2 + MARKER_LENGTH
   }
 }
@@ -314,16 +330,15 @@ export function scanModel(source: ScanSource): ScanResult {
           // kept in the current run (its nodes and attributes would be scanned at depth + 1 and + 2)
         } else if (child !== undefined) {
           // pieces for the bytes up to the child's content and for its length, filled in if the child changes
-          const pieces = plan.pos.length
+          const pieces = plan.count
           const totalAtField = plan.total
-          plan.pos.push(run, -1)
-          plan.len.push(afterKey - run, 0)
+          plan.push(run, afterKey - run)
+          plan.push(-1, 0)
           plan.total += afterKey - run
           const editsBefore = edits
           const innerLength = scan(child, dataStart, dataEnd, depth + 1)
           if (edits === editsBefore) {
-            plan.pos.length = pieces
-            plan.len.length = pieces
+            plan.count = pieces
             plan.total = totalAtField
           } else {
             plan.setVarint(pieces + 1, innerLength)
@@ -352,17 +367,17 @@ export function scanModel(source: ScanSource): ScanResult {
   scan('model', 0, source.length, 0)
   const structure = new Uint8Array(plan.total)
   let offset = 0
-  for (let i = 0; i < plan.pos.length; i++) {
+  for (let i = 0; i < plan.count; i++) {
     const p = plan.pos[i]!
     const n = plan.len[i]!
     if (p < 0) {
-      structure.set(plan.extra.subarray(-p - 1, -p - 1 + n), offset)
+      for (let k = 0; k < n; k++) structure[offset + k] = plan.extra[-p - 1 + k]!
     } else {
       for (let q = p; q < p + n;) {
         if (q < bufStart || q >= bufEnd) {
           // one read for this range and the ranges that follow closely (source ranges come in file order)
           let end = p + n
-          for (let j = i + 1; j < plan.pos.length && end - q < MAX_CHUNK; j++) {
+          for (let j = i + 1; j < plan.count && end - q < MAX_CHUNK; j++) {
             const next = plan.pos[j]!
             if (next < 0) continue
             if (next - end > MAX_GAP) break
@@ -372,7 +387,8 @@ export function scanModel(source: ScanSource): ScanResult {
           fetch(q, Math.min(end, q + MAX_CHUNK) - q)
         }
         const m = Math.min(p + n, bufEnd) - q
-        if (m <= 16) for (let k = 0; k < m; k++) structure[offset + q - p + k] = buf[q - bufStart + k]!
+        // short pieces (a tensor's header between two skipped payloads) byte by byte: cheaper than a view and a set
+        if (m <= 128) for (let k = 0; k < m; k++) structure[offset + q - p + k] = buf[q - bufStart + k]!
         else structure.set(buf.subarray(q - bufStart, q - bufStart + m), offset + q - p)
         q += m
       }
