@@ -161,8 +161,8 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const unattributed = new Float64Array(index.names.length).fill(-1)
   for (let i = 0; i < classified.length; i++) {
     const c = classified[i]!
-    const id = index.ids.get(c.tensor.name)
-    if (id === undefined) continue
+    const id = c.id
+    if (id < 0) continue
     isWeight[id] = 1
     if (c.cls === 'learnable' && !merged.has(c.tensor.name)) unattributed[id] = c.elements
   }

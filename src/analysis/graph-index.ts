@@ -23,6 +23,8 @@ export interface GraphIndex {
   readonly outputIds: Int32Array
   /** Id → the node that writes it (the last one, if several do), or -1. */
   readonly producer: Int32Array
+  /** The id of each initializer, in the graph's order. */
+  readonly initializerIds: Int32Array
 }
 
 /**
@@ -43,7 +45,8 @@ export function indexGraph(graph: OnnxGraph): GraphIndex {
   }
   // indexed loops, here and below: this runs once per graph, and an iterator allocates per step until optimised
   for (let i = 0; i < graph.inputs.length; i++) id(graph.inputs[i]!.name)
-  for (let i = 0; i < graph.initializers.length; i++) id(graph.initializers[i]!.name)
+  const initializerIds = new Int32Array(graph.initializers.length)
+  for (let i = 0; i < graph.initializers.length; i++) initializerIds[i] = id(graph.initializers[i]!.name)
   for (let i = 0; i < graph.sparseInitializers.length; i++) id(graph.sparseInitializers[i]!.name)
   const nodes = graph.nodes
   let inputCount = 0
@@ -78,5 +81,5 @@ export function indexGraph(graph: OnnxGraph): GraphIndex {
   inputStart[nodes.length] = p
   outputStart[nodes.length] = q
   for (let i = 0; i < graph.outputs.length; i++) id(graph.outputs[i]!.name)
-  return { ids, names, inputStart, inputIds, outputStart, outputIds, producer: producer.subarray(0, names.length) }
+  return { ids, names, inputStart, inputIds, outputStart, outputIds, producer: producer.subarray(0, names.length), initializerIds }
 }

@@ -48,6 +48,8 @@ export interface ParamsStats {
 /** A stored tensor and its class. */
 export interface ClassifiedTensor {
   readonly tensor: OnnxTensor
+  /** The main graph's value id of its name (see graph-index.ts), -1 when not one or when no index was given. */
+  readonly id: number
   readonly cls: ParamClass
   /** Logical elements (a packed 4-bit `MatMulNBits` weight: N·K). */
   readonly elements: number
@@ -61,10 +63,14 @@ export interface ClassifiedTensor {
 
 /**
  * Classifies every stored tensor of the model (main graph and subgraphs, initializers and Constant payloads).
- * @param index the main graph's numbered values, when known: its nodes' reads are then matched by id, not by name
+ * @param index the main graph's numbered values, when known: its tensors and its nodes' reads are then matched by
+ *   id, not by name, and each result carries its id
  */
 export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): ClassifiedTensor[] {
   const stored: OnnxTensor[] = []
+  // per stored tensor: its main-graph id when known without a lookup (an initializer or Constant output of the
+  // main graph), else -1
+  const storedIds: number[] = []
   const graphOutputs = new Set<string>()
   // every node, subgraphs' included, in pre-order; mainAt: a main-graph node's position in its graph, else -1
   const nodesOf: OnnxNode[] = []
@@ -72,7 +78,10 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
   const visit = (g: OnnxGraph): void => {
     const isMain = g === graph
     // indexed loops: this runs once per model, and an iterator allocates per step until optimised
-    for (let i = 0; i < g.initializers.length; i++) stored.push(g.initializers[i]!)
+    for (let i = 0; i < g.initializers.length; i++) {
+      stored.push(g.initializers[i]!)
+      storedIds.push(isMain && index !== undefined ? index.initializerIds[i]! : -1)
+    }
     for (let i = 0; i < g.outputs.length; i++) graphOutputs.add(g.outputs[i]!.name)
     for (let i = 0; i < g.nodes.length; i++) {
       const node = g.nodes[i]!
@@ -80,7 +89,10 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
       mainAt.push(isMain ? i : -1)
       if (node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')) {
         const value = node.attributes.get('value')
-        if (value?.type === 'tensor' && node.outputs[0]) stored.push({ ...value.value, name: node.outputs[0] })
+        if (value?.type === 'tensor' && node.outputs[0]) {
+          stored.push({ ...value.value, name: node.outputs[0] })
+          storedIds.push(isMain && index !== undefined ? index.outputIds[index.outputStart[i]!]! : -1)
+        }
       }
       if (hasSubgraphs(node)) {
         for (const a of node.attributes.values()) {
@@ -91,25 +103,39 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
     }
   }
   visit(graph)
-  // uses are recorded for stored tensors only (nothing else is classified), in one list per distinct name: its slot
-  const slotOf = new Map<string, number>()
+  // uses are recorded for stored tensors only (nothing else is classified), in one list per distinct name: its
+  // slot. A name of the main graph has its slot by id (slotById), any other by name (slotByName).
+  const slotById = index === undefined ? undefined : new Int32Array(index.names.length).fill(-1)
+  const slotByName = new Map<string, number>()
+  let slotCount = 0
+  /** The slot of a stored tensor's name (a new one for a name not met before). */
+  const slotFor = (name: string, knownId: number): number => {
+    const id = slotById === undefined ? -1 : knownId >= 0 ? knownId : (index!.ids.get(name) ?? -1)
+    if (id >= 0) {
+      if (slotById![id]! < 0) slotById![id] = slotCount++
+      return slotById![id]!
+    }
+    let slot = slotByName.get(name)
+    if (slot === undefined) slotByName.set(name, (slot = slotCount++))
+    return slot
+  }
+  /** The slot of a name a node reads, or -1 when no stored tensor has that name. */
+  const slotOfRead = (name: string): number => {
+    if (slotById !== undefined) {
+      const id = index!.ids.get(name)
+      if (id !== undefined) return slotById[id]!
+    }
+    return slotByName.get(name) ?? -1
+  }
   const slots = new Int32Array(stored.length)
+  const ids = new Int32Array(stored.length)
   for (let i = 0; i < stored.length; i++) {
     const name = stored[i]!.name
-    let slot = slotOf.get(name)
-    if (slot === undefined) slotOf.set(name, (slot = slotOf.size))
-    slots[i] = slot
-  }
-  // the main graph's values by id → slot (-1: not stored)
-  const slotById = index === undefined ? undefined : new Int32Array(index.names.length).fill(-1)
-  if (index !== undefined) {
-    for (const [name, slot] of slotOf) {
-      const id = index.ids.get(name)
-      if (id !== undefined) slotById![id] = slot
-    }
+    slots[i] = slotFor(name, storedIds[i]!)
+    ids[i] = storedIds[i]! >= 0 ? storedIds[i]! : slotById === undefined ? -1 : (index!.ids.get(name) ?? -1)
   }
   const dynamicScales = dynamicScaleValues(nodesOf)
-  const uses = new Array<Use[] | undefined>(slotOf.size).fill(undefined)
+  const uses = new Array<Use[] | undefined>(slotCount).fill(undefined)
   const addUse = (slot: number, node: OnnxNode, key: string, input: number): void => {
     const use: Use = { node, index: input, role: input < 0 ? 'plain' : roleOf(node, key, input, dynamicScales) }
     const list = uses[slot]
@@ -131,20 +157,20 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
       }
     } else {
       for (let input = 0; input < inputs.length; input++) {
-        const slot = inputs[input] === '' ? undefined : slotOf.get(inputs[input]!)
-        if (slot !== undefined) addUse(slot, node, key, input)
+        const slot = inputs[input] === '' ? -1 : slotOfRead(inputs[input]!)
+        if (slot >= 0) addUse(slot, node, key, input)
       }
     }
     // names read from inside the node's subgraphs (an If branch using an outer weight)
     if (hasSubgraphs(node)) {
       for (const name of nodeReads(node).slice(inputs.filter((n) => n !== '').length)) {
-        const slot = slotOf.get(name)
-        if (slot !== undefined) addUse(slot, node, key, -1)
+        const slot = slotOfRead(name)
+        if (slot >= 0) addUse(slot, node, key, -1)
       }
     }
   }
   // each name once: its first stored tensor
-  const done = new Uint8Array(slotOf.size)
+  const done = new Uint8Array(slotCount)
   const out: ClassifiedTensor[] = []
   for (let i = 0; i < stored.length; i++) {
     const tensor = stored[i]!
@@ -163,7 +189,7 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
         if (packed) ({ elements, storage } = packed)
       }
     }
-    out.push({ tensor, cls, elements, bytes, storage, readers: distinctReaders(tensorUses) })
+    out.push({ tensor, id: ids[i]!, cls, elements, bytes, storage, readers: distinctReaders(tensorUses) })
   }
   return out
 }
