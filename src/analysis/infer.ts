@@ -57,6 +57,13 @@ export interface ExecutedNodes {
   readonly subgraphs: ReadonlyMap<number, readonly SubgraphCost[]>
 }
 
+/** {@link ExecutedNodes} while the main graph is inferred: the node order, and each node's cost as it runs. */
+interface ExecutedList {
+  at: number[]
+  costs: (OpCost | undefined)[]
+  readonly subgraphs: Map<number, readonly SubgraphCost[]>
+}
+
 /** The result of inferring a model. */
 export interface InferenceResult {
   /** Types of every main-graph value: inputs, initializers and node outputs. */
@@ -116,7 +123,7 @@ class Engine {
     const index = indexGraph(graph)
     const scope = new Scope(index)
     this.bindGraphInputs(graph, scope)
-    const executed = { at: [] as number[], costs: [] as (OpCost | undefined)[], subgraphs: new Map<number, readonly SubgraphCost[]>() }
+    const executed: ExecutedList = { at: [], costs: [], subgraphs: new Map() }
     this.inferGraph(graph, scope, this.model.opsets, 'the main graph', executed)
     return { tensors: scope.typed(), values: scope, executed, unknownOps: this.unknownOps, nodeCount: this.nodeCount, countedNodes: this.countedNodes, blockedNodes: this.blockedNodes }
   }
@@ -224,9 +231,13 @@ class Engine {
     scope: Scope,
     opsets: ReadonlyMap<string, number>,
     label: string,
-    executed?: { at: number[]; costs: (OpCost | undefined)[]; subgraphs: Map<number, readonly SubgraphCost[]> },
+    executed?: ExecutedList,
   ): OpCost {
     const order = topologicalOrder(graph, (name) => scope.has(name), label, scope.index)
+    if (executed !== undefined) {
+      executed.at = order
+      executed.costs = new Array<OpCost | undefined>(order.length)
+    }
     // one services object per graph: what a node's subgraphs cost is collected by its context
     const services: InferenceServices = {
       readTensor: (t) => this.readTensor(t),
@@ -238,8 +249,7 @@ class Engine {
     for (let k = 0; k < order.length; k++) {
       const { cost, subgraphs } = this.inferNode(order[k]!, graph, scope, opsets, services)
       if (executed !== undefined) {
-        executed.at.push(order[k]!)
-        executed.costs.push(cost)
+        executed.costs[k] = cost
         if (subgraphs.length > 0) executed.subgraphs.set(k, subgraphs)
       }
       if (cost) {

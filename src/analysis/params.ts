@@ -72,9 +72,7 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
   // main graph), else -1
   const storedIds: number[] = []
   const graphOutputs = new Set<string>()
-  // every node, subgraphs' included, in pre-order; mainAt: a main-graph node's position in its graph, else -1
-  const nodesOf: OnnxNode[] = []
-  const mainAt: number[] = []
+  let dynamicQuantization = false
   const visit = (g: OnnxGraph): void => {
     const isMain = g === graph
     // indexed loops: this runs once per model, and an iterator allocates per step until optimised
@@ -85,8 +83,7 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
     for (let i = 0; i < g.outputs.length; i++) graphOutputs.add(g.outputs[i]!.name)
     for (let i = 0; i < g.nodes.length; i++) {
       const node = g.nodes[i]!
-      nodesOf.push(node)
-      mainAt.push(isMain ? i : -1)
+      if (node.opType === 'DynamicQuantizeLinear') dynamicQuantization = true
       if (node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx')) {
         const value = node.attributes.get('value')
         if (value?.type === 'tensor' && node.outputs[0]) {
@@ -134,7 +131,7 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
     slots[i] = slotFor(name, storedIds[i]!)
     ids[i] = storedIds[i]! >= 0 ? storedIds[i]! : slotById === undefined ? -1 : (index!.ids.get(name) ?? -1)
   }
-  const dynamicScales = dynamicScaleValues(nodesOf)
+  const dynamicScales = dynamicQuantization ? dynamicScaleValues(allNodes(graph)) : new Set<string>()
   const uses = new Array<Use[] | undefined>(slotCount).fill(undefined)
   const addUse = (slot: number, node: OnnxNode, key: string, input: number): void => {
     const use: Use = { node, index: input, role: input < 0 ? 'plain' : roleOf(node, key, input, dynamicScales) }
@@ -142,36 +139,45 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
     if (list) list.push(use)
     else uses[slot] = [use]
   }
-  for (let i = 0; i < nodesOf.length; i++) {
-    const node = nodesOf[i]!
-    const key = opKey(node)
-    const inputs = node.inputs
-    const at = mainAt[i]!
-    if (slotById !== undefined && at >= 0) {
-      const first = index!.inputStart[at]!
-      const end = index!.inputStart[at + 1]!
-      for (let k = first; k < end; k++) {
-        const id = index!.inputIds[k]!
-        const slot = id === NO_VALUE ? -1 : slotById[id]!
-        if (slot >= 0) addUse(slot, node, key, k - first)
+  // every node, subgraphs' included, in pre-order (a node, then its subgraphs' nodes)
+  const record = (g: OnnxGraph): void => {
+    const isMain = g === graph && slotById !== undefined
+    for (let at = 0; at < g.nodes.length; at++) {
+      const node = g.nodes[at]!
+      const key = opKey(node)
+      const inputs = node.inputs
+      if (isMain) {
+        const first = index!.inputStart[at]!
+        const end = index!.inputStart[at + 1]!
+        for (let k = first; k < end; k++) {
+          const id = index!.inputIds[k]!
+          const slot = id === NO_VALUE ? -1 : slotById[id]!
+          if (slot >= 0) addUse(slot, node, key, k - first)
+        }
+      } else {
+        for (let input = 0; input < inputs.length; input++) {
+          const slot = inputs[input] === '' ? -1 : slotOfRead(inputs[input]!)
+          if (slot >= 0) addUse(slot, node, key, input)
+        }
       }
-    } else {
-      for (let input = 0; input < inputs.length; input++) {
-        const slot = inputs[input] === '' ? -1 : slotOfRead(inputs[input]!)
-        if (slot >= 0) addUse(slot, node, key, input)
-      }
-    }
-    // names read from inside the node's subgraphs (an If branch using an outer weight)
-    if (hasSubgraphs(node)) {
-      for (const name of nodeReads(node).slice(inputs.filter((n) => n !== '').length)) {
-        const slot = slotOfRead(name)
-        if (slot >= 0) addUse(slot, node, key, -1)
+      if (hasSubgraphs(node)) {
+        // names read from inside the node's subgraphs (an If branch using an outer weight), then their nodes
+        for (const name of nodeReads(node).slice(inputs.filter((n) => n !== '').length)) {
+          const slot = slotOfRead(name)
+          if (slot >= 0) addUse(slot, node, key, -1)
+        }
+        for (const a of node.attributes.values()) {
+          if (a.type === 'graph') record(a.value)
+          else if (a.type === 'graphs') a.value.forEach(record)
+        }
       }
     }
   }
+  record(graph)
   // each name once: its first stored tensor
   const done = new Uint8Array(slotCount)
-  const out: ClassifiedTensor[] = []
+  const out = new Array<ClassifiedTensor>(slotCount)
+  let count = 0
   for (let i = 0; i < stored.length; i++) {
     const tensor = stored[i]!
     const slot = slots[i]!
@@ -189,7 +195,20 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
         if (packed) ({ elements, storage } = packed)
       }
     }
-    out.push({ tensor, id: ids[i]!, cls, elements, bytes, storage, readers: distinctReaders(tensorUses) })
+    out[count++] = { tensor, id: ids[i]!, cls, elements, bytes, storage, readers: distinctReaders(tensorUses) }
+  }
+  return out
+}
+
+/** Every node of a graph and its subgraphs, in pre-order. */
+function allNodes(graph: OnnxGraph, out: OnnxNode[] = []): OnnxNode[] {
+  for (const node of graph.nodes) {
+    out.push(node)
+    if (!hasSubgraphs(node)) continue
+    for (const a of node.attributes.values()) {
+      if (a.type === 'graph') allNodes(a.value, out)
+      else if (a.type === 'graphs') for (const g of a.value) allNodes(g, out)
+    }
   }
   return out
 }
