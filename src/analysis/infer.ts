@@ -129,9 +129,11 @@ class Engine {
   }
 
   private bindGraphInputs(graph: OnnxGraph, scope: Scope): void {
-    const initNames = new Set(graph.initializers.map((t) => t.name))
+    const { ids, initializerIds } = scope.index
+    const isInitializer = new Uint8Array(scope.index.names.length)
+    for (let i = 0; i < initializerIds.length; i++) isInitializer[initializerIds[i]!] = 1
     const shapes = this.options.shapes ?? {}
-    const realInputs = graph.inputs.filter((v) => !initNames.has(v.name))
+    const realInputs = graph.inputs.filter((v) => isInitializer[ids.get(v.name)!] === 0)
     for (const name of Object.keys(shapes)) {
       if (!realInputs.some((v) => v.name === name)) {
         throw new ModelgateError('E_SHAPE_OPTION', `The model has no input ${JSON.stringify(name)} (its inputs: ${realInputs.map((v) => v.name).join(', ') || 'none'}).`, { value: name })
@@ -171,7 +173,9 @@ class Engine {
       scope.set(v.name, this.sharedTypes.share(type, NO_INPUTS))
     }
     // the main graph's initializers are read once: no cache
-    for (const t of graph.initializers) scope.set(t.name, this.sharedTypes.share(this.constantType(t), NO_INPUTS))
+    for (let i = 0; i < graph.initializers.length; i++) {
+      scope.setId(initializerIds[i]!, this.sharedTypes.share(this.constantType(graph.initializers[i]!), NO_INPUTS))
+    }
     for (const s of graph.sparseInitializers) scope.set(s.name, { kind: 'tensor', dtype: s.values.dtype, dims: s.dims })
   }
 
