@@ -11,7 +11,7 @@ import { DimSum } from './dims-running.js'
 import { NO_VALUE } from './graph-index.js'
 import { inferModel, type InferenceResult, type InferOptions } from './infer.js'
 import { newRowSource, signature, withLazyTables } from './lazy-tables.js'
-import { nodeTraffic, peakActivationBytes, valueBytes } from './memory.js'
+import { nodeTraffic, peakActivationBytes, TrafficSums, valueBytes } from './memory.js'
 import { classifyTensors, summarizeParams, type ParamsStats } from './params.js'
 import { findTiedWeights, tiedCandidates, type PayloadReader } from './tied.js'
 
@@ -168,6 +168,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   }
 
   const bytes = valueBytes(values)
+  const trafficSums = new TrafficSums()
   const macsSum = new DimSum()
   const flopsSum = new DimSum()
   const memorySum = new DimSum()
@@ -178,7 +179,7 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
     const at = executed.at[n]!
     const node = graph.nodes[at]!
     const cost = executed.costs[n]
-    const traffic = nodeTraffic(at, index, bytes)
+    const traffic = nodeTraffic(at, index, bytes, trafficSums)
     let nodeParams = 0
     for (let k = index.inputStart[at]!; k < index.inputStart[at + 1]!; k++) {
       const id = index.inputIds[k]!

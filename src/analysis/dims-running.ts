@@ -4,7 +4,7 @@
  * interns every partial result).
  */
 import { dimMax, type Dim } from './dims.js'
-import { cAdd, cNeg, comparePolys, fromPoly, MAX_CANDIDATES, toPoly, type Poly } from './polynomial.js'
+import { cAdd, cNeg, comparePolys, fromPoly, MAX_CANDIDATES, nonPositive, toPoly, type Poly } from './polynomial.js'
 
 /**
  * A running total of dims, printed once when read: adding a graph's per-node costs one `dimAdd` at a time would
@@ -21,6 +21,17 @@ export class DimSum {
 
   sub(d: Dim): void {
     this.addSigned(d, -1)
+  }
+
+  /** True when the total is ≤ 0 whenever every symbol is ≥ 1 (as `comparePolys` decides it). */
+  atMostZero(): boolean {
+    return this.isNumber ? this.number <= 0 : nonPositive(this.toPoly())
+  }
+
+  /** Starts again from 0. */
+  reset(): void {
+    this.number = 0
+    this.poly = undefined
   }
 
   /** True while the total is a number (no symbol, no coefficient past 2^53). */
@@ -75,12 +86,47 @@ export class DimSum {
  * bounds dropped as they come, and printed once when the peak is read.
  */
 export class DimPeak {
-  readonly total = new DimSum()
+  private readonly total = new DimSum()
+  /**
+   * Once the peak is a polynomial (`tracking`): the total minus the latest candidate kept (what was added and taken
+   * since that candidate was the total). While it is ≤ 0 the total is bounded by the peak, without comparing.
+   */
+  private readonly overLatest = new DimSum()
+  private tracking = false
   private peakNumber: number | undefined
   private readonly kept: Poly[] = []
 
+  add(d: Dim): void {
+    this.total.add(d)
+    if (this.tracking) this.overLatest.add(d)
+  }
+
+  sub(d: Dim): void {
+    this.total.sub(d)
+    if (this.tracking) this.overLatest.sub(d)
+  }
+
+  /** The running total. */
+  current(): Dim {
+    return this.total.value()
+  }
+
   /** Takes the current total as a candidate; true when the peak changed (the total was not bounded by it). */
   mark(): boolean {
+    // the layers of a transformer go up and down to the same totals: most are bounded by the latest candidate,
+    // which the difference kept since it was the total shows without printing or copying the total
+    if (this.tracking && this.overLatest.atMostZero()) return false
+    const changed = this.compare()
+    if (changed) {
+      // the total is the latest candidate now (tracking starts at the first polynomial one)
+      this.overLatest.reset()
+      this.tracking = this.kept.length > 0
+    }
+    return changed
+  }
+
+  /** {@link mark} without the shortcut. */
+  private compare(): boolean {
     const total = this.total
     if (this.kept.length === 0 && total.isNumber) {
       const n = total.value() as number

@@ -25,18 +25,83 @@ export function bytesOf(type: InferredType | undefined): Dim {
   return 0
 }
 
-/** The bytes of each value of a graph by id, each computed once (a value is written once and read often). */
+/**
+ * The bytes of each value of a graph by id, each computed once (a value is written once and read often), and once
+ * per type object: the values of a network's repeated layers share their types (see shared-results.ts), and a
+ * symbolic count is a polynomial to multiply and print.
+ */
 export function valueBytes(values: ValueTable): (id: number) => Dim {
   const cache = new Array<Dim | undefined>(values.index.names.length).fill(undefined)
-  return (id) => (cache[id] ??= bytesOf(values.type(id)))
+  const byType = new Map<InferredType, Dim>()
+  return (id) => {
+    const known = cache[id]
+    if (known !== undefined) return known
+    const type = values.type(id)
+    // a count of numbers is quick to make again: only symbolic ones are kept by type
+    const symbolic = type?.kind === 'tensor' && type.dims !== undefined && !allNumbers(type.dims)
+    let b = symbolic ? byType.get(type) : undefined
+    if (b === undefined) {
+      b = bytesOf(type)
+      if (symbolic) byType.set(type, b)
+    }
+    cache[id] = b
+    return b
+  }
+}
+
+function allNumbers(dims: readonly Dim[]): boolean {
+  for (let i = 0; i < dims.length; i++) if (typeof dims[i] !== 'number') return false
+  return true
+}
+
+/** Bytes a node reads and writes. */
+export interface NodeTraffic {
+  readonly bytesRead: Dim
+  readonly bytesWritten: Dim
+}
+
+/** Between the counts a node reads and those it writes, in a {@link TrafficSums} path. */
+const WRITES = Symbol('writes')
+
+interface SumsNode {
+  readonly next: Map<Dim | typeof WRITES, SumsNode>
+  traffic?: NodeTraffic
+}
+
+/**
+ * Symbolic traffic sums already made, by the byte counts summed (in order): the nodes of a network's repeated
+ * layers read and write what their twins do, and adding polynomials means parsing and printing them.
+ */
+export class TrafficSums {
+  private readonly root: SumsNode = { next: new Map() }
+  private readonly counts: Dim[] = []
+
+  /** The traffic of a node whose distinct inputs count `reads` bytes each and outputs `writes`. */
+  sum(reads: readonly Dim[], readCount: number, writes: readonly Dim[], writeCount: number): NodeTraffic {
+    let node = this.root
+    for (let i = 0; i <= readCount + writeCount; i++) {
+      const key = i < readCount ? reads[i]! : i === readCount ? WRITES : writes[i - readCount - 1]!
+      let next = node.next.get(key)
+      if (next === undefined) node.next.set(key, (next = { next: new Map() }))
+      node = next
+    }
+    return (node.traffic ??= { bytesRead: addAll(reads, readCount), bytesWritten: addAll(writes, writeCount) })
+  }
+}
+
+function addAll(dims: readonly Dim[], count: number): Dim {
+  let total: Dim = 0
+  for (let i = 0; i < count; i++) total = dimAdd(total, dims[i]!)
+  return total
 }
 
 /**
  * Bytes read and written by one node (each distinct input once).
  * @param at the node's position in its graph's node list
  * @param bytes the bytes of a value by id ({@link valueBytes})
+ * @param sums symbolic sums made before, for a graph whose counts may be symbolic
  */
-export function nodeTraffic(at: number, index: GraphIndex, bytes: (id: number) => Dim): { bytesRead: Dim; bytesWritten: Dim } {
+export function nodeTraffic(at: number, index: GraphIndex, bytes: (id: number) => Dim, sums?: TrafficSums): NodeTraffic {
   const first = index.inputStart[at]!
   const end = index.inputStart[at + 1]!
   const ids = index.inputIds
@@ -48,14 +113,41 @@ export function nodeTraffic(at: number, index: GraphIndex, bytes: (id: number) =
     if (id === NO_VALUE) continue
     if (seen === undefined ? readEarlier(ids, first, k, id) : seen.has(id)) continue
     seen?.add(id)
-    bytesRead = dimAdd(bytesRead, bytes(id))
+    const b = bytes(id)
+    if (typeof b === 'string' && sums !== undefined) return symbolicTraffic(at, index, bytes, sums)
+    bytesRead = dimAdd(bytesRead, b)
   }
   let bytesWritten: Dim = 0
   for (let k = index.outputStart[at]!; k < index.outputStart[at + 1]!; k++) {
     const id = index.outputIds[k]!
-    if (id !== NO_VALUE) bytesWritten = dimAdd(bytesWritten, bytes(id))
+    if (id === NO_VALUE) continue
+    const b = bytes(id)
+    if (typeof b === 'string' && sums !== undefined) return symbolicTraffic(at, index, bytes, sums)
+    bytesWritten = dimAdd(bytesWritten, b)
   }
   return { bytesRead, bytesWritten }
+}
+
+/** {@link nodeTraffic} of a node with a symbolic count: the counts listed, then summed once per list. */
+function symbolicTraffic(at: number, index: GraphIndex, bytes: (id: number) => Dim, sums: TrafficSums): NodeTraffic {
+  const first = index.inputStart[at]!
+  const end = index.inputStart[at + 1]!
+  const ids = index.inputIds
+  const seen = end - first > 8 ? new Set<number>() : undefined
+  const reads: Dim[] = []
+  for (let k = first; k < end; k++) {
+    const id = ids[k]!
+    if (id === NO_VALUE) continue
+    if (seen === undefined ? readEarlier(ids, first, k, id) : seen.has(id)) continue
+    seen?.add(id)
+    reads.push(bytes(id))
+  }
+  const writes: Dim[] = []
+  for (let k = index.outputStart[at]!; k < index.outputStart[at + 1]!; k++) {
+    const id = index.outputIds[k]!
+    if (id !== NO_VALUE) writes.push(bytes(id))
+  }
+  return sums.sum(reads, reads.length, writes, writes.length)
 }
 
 /** True when `ids[from .. to)` holds `id`. */
@@ -96,7 +188,7 @@ export function peakActivationBytes(
   const live = new DimPeak()
   for (const id of graphInputs) {
     const size = bytes(id)
-    live.total.add(size)
+    live.add(size)
     dies(deathAt(id, 0), size)
   }
   live.mark()
@@ -108,12 +200,12 @@ export function peakActivationBytes(
         const id = outputIds[k]!
         if (id === NO_VALUE) continue
         const size = bytes(id)
-        live.total.add(size)
+        live.add(size)
         dies(deathAt(id, i), size)
       }
     }
     if (live.mark()) atNode = i
-    if (dying[i] !== 0) live.total.sub(dying[i]!)
+    if (dying[i] !== 0) live.sub(dying[i]!)
   }
   const peak = live.value()
   return { peak, atNode }

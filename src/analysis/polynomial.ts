@@ -236,6 +236,13 @@ function nonNegative(p: Poly, from: number | ReadonlyMap<string, number>): boole
   return true
 }
 
+/** True when p ≤ 0 whenever every symbol is ≥ 1: the test {@link comparePolys} makes of a difference. */
+export function nonPositive(p: Poly): boolean {
+  const negated: Poly = new Map()
+  for (const [k, c] of p) if (c !== 0) negated.set(k, cNeg(c))
+  return nonNegative(negated, 1)
+}
+
 export function comparePolys(a: Poly, b: Poly, from: number | ReadonlyMap<string, number> = 1): -1 | 0 | 1 | undefined {
   const diff = addPolys(a, b, -1)
   for (const [k, c] of diff) if (c === 0) diff.delete(k)
