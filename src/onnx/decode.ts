@@ -199,10 +199,13 @@ function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, Ranges>)
   return piece(false, run, bytes.length) ? out : undefined
 }
 
-/** Decodes a standalone TensorProto (e.g. a test's `input_0.pb`); its data stays inline. */
-export function decodeTensorProto(bytes: Uint8Array): OnnxTensor {
+/**
+ * Decodes a standalone TensorProto (e.g. a test's `input_0.pb`); its data stays inline.
+ * @param resolveExternal the payload of external data (none by default)
+ */
+export function decodeTensorProto(bytes: Uint8Array, resolveExternal: ExternalResolver = () => ({ kind: 'none' })): OnnxTensor {
   const t = onnx.TensorProto.decode(bytes)
-  return new Converter({ structure: bytes, payloads: [], functionAttributeProtos: [] }, () => ({ kind: 'none' })).tensor(t)
+  return new Converter({ structure: bytes, payloads: [], functionAttributeProtos: [] }, resolveExternal).tensor(t)
 }
 
 /** Decodes a standalone NodeProto with protobufjs (the reference the direct decoder is tested against). */
@@ -255,7 +258,7 @@ class Converter {
 
   /** Encoded initializers, each decoded directly when it is a plain one, else by protobufjs. */
   private initializers(encoded: EncodedMessages): OnnxTensor[] {
-    const simple = new SimpleTensorDecoder((raw) => this.rawPayload(raw))
+    const simple = new SimpleTensorDecoder((raw) => this.rawPayload(raw), (name, entries) => this.resolveExternal(name, entries))
     return decodeEach(encoded, (bytes, start, end) => simple.decode(bytes, start, end), (bytes) => this.tensor(onnx.TensorProto.decode(bytes)))
   }
 

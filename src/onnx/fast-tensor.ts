@@ -1,11 +1,11 @@
 /**
  * A direct decoder for the common TensorProto of a scanned model: name, dims, data_type and raw_data — after the
- * wire scan, raw_data is the marker of the skipped payload — which is all an exported model's initializers hold.
- * It builds the IR tensor without protobufjs's message object, Long dims and copied name bytes (on a 50,000-node
- * graph with 15,000 initializers, a quarter of the load's garbage). Anything else (other data fields, external
- * data, segments, a negative or unsafe dim, a name that is not valid UTF-8, an unknown or malformed field) returns
- * undefined and protobufjs decodes the tensor instead, which gives the same IR or the exact error. Field numbers
- * are those of onnx/onnx.proto.
+ * wire scan, raw_data is the marker of the skipped payload — or external data (data_location and the
+ * external_data entries), which is all an exported model's initializers hold. It builds the IR tensor without
+ * protobufjs's message object, Long dims and copied name bytes (on a 50,000-node graph with 15,000 initializers, a
+ * quarter of the load's garbage). Anything else (other data fields, segments, a negative or unsafe dim, a string
+ * that is not valid UTF-8, an unknown or malformed field) returns undefined and protobufjs decodes the tensor
+ * instead, which gives the same IR or the exact error. Field numbers are those of onnx/onnx.proto.
  */
 import { dataTypeName } from './dtypes.js'
 import type { OnnxTensor, TensorPayload } from './types.js'
@@ -17,7 +17,11 @@ const DATA_TYPE = 2
 const NAME = 8
 const RAW_DATA = 9
 const DOC_STRING = 12
+const EXTERNAL_DATA = 13
 const DATA_LOCATION = 14
+
+/** TensorProto.DataLocation.EXTERNAL. */
+const EXTERNAL = 1
 
 /** Decodes TensorProtos that lie in one buffer (the scanned structure). */
 export class SimpleTensorDecoder {
@@ -25,8 +29,14 @@ export class SimpleTensorDecoder {
   /** The dims being read, copied out at their exact length (filled by index, never emptied). */
   private readonly dims: number[] = []
 
-  /** @param rawPayload the payload of a tensor whose raw_data is the given (non-empty) bytes */
-  constructor(private readonly rawPayload: (raw: Uint8Array) => TensorPayload) {}
+  /**
+   * @param rawPayload the payload of a tensor whose raw_data is the given (non-empty) bytes
+   * @param externalPayload the payload of a tensor stored as external data, from its name and entries
+   */
+  constructor(
+    private readonly rawPayload: (raw: Uint8Array) => TensorPayload,
+    private readonly externalPayload: (tensorName: string, entries: ReadonlyMap<string, string>) => TensorPayload,
+  ) {}
 
   /** The TensorProto at `bytes[start, end)` as the IR tensor, or undefined when protobufjs must decode it. */
   decode(bytes: Uint8Array, start: number, end: number): OnnxTensor | undefined {
@@ -41,6 +51,8 @@ export class SimpleTensorDecoder {
     let dataType = 0
     let rawStart = 0
     let rawEnd = 0
+    let location = 0
+    let entries: Map<string, string> | undefined
     while (r.pos < stop && r.ok) {
       const key = r.uint(stop)
       const field = key >>> 3
@@ -72,14 +84,37 @@ export class SimpleTensorDecoder {
         rawEnd = r.pos
       } else if (field === DOC_STRING && wireType === 2) {
         r.skip(wireType, stop)
+      } else if (field === EXTERNAL_DATA && wireType === 2) {
+        // a StringStringEntryProto: key (1), value (2); a later entry with the same key wins, as in the map
+        // protobufjs's tensor is converted through
+        const length = r.uint(stop)
+        const entryEnd = r.pos + length
+        if (!r.ok || entryEnd > stop) return undefined
+        let key = ''
+        let value = ''
+        while (r.pos < entryEnd && r.ok) {
+          const entryKey = r.uint(entryEnd)
+          if (entryKey === ((1 << 3) | 2)) key = r.string(r.uint(entryEnd))
+          else if (entryKey === ((2 << 3) | 2)) value = r.string(r.uint(entryEnd))
+          else return undefined
+          if (r.pos > entryEnd) return undefined
+        }
+        if (!r.ok || r.pos !== entryEnd) return undefined
+        ;(entries ??= new Map()).set(key, value)
       } else if (field === DATA_LOCATION && wireType === 0) {
-        // DEFAULT (0) only: external data is protobufjs's
-        if (r.int64(stop) !== 0) return undefined
+        // DEFAULT or EXTERNAL; protobufjs reads other values as an int32 of its own
+        location = r.int64(stop)
+        if (location !== 0 && location !== EXTERNAL) return undefined
       } else return undefined
       if (r.pos > stop) return undefined
     }
     if (!r.ok || r.pos !== stop) return undefined
-    const payload: TensorPayload = rawEnd > rawStart ? this.rawPayload(r.bytes.subarray(rawStart, rawEnd)) : { kind: 'none' }
+    const payload: TensorPayload =
+      location === EXTERNAL
+        ? this.externalPayload(name, entries ?? new Map())
+        : rawEnd > rawStart
+          ? this.rawPayload(r.bytes.subarray(rawStart, rawEnd))
+          : { kind: 'none' }
     return { name, dtype: dataTypeName(dataType) ?? 'undefined', dims: dims.slice(0, dimCount), payload }
   }
 }

@@ -15,8 +15,10 @@ function encode(tensor: Parameters<typeof onnx.TensorProto.encode>[0]): Uint8Arr
   return atOffset(onnx.TensorProto.encode(tensor).finish(), 5)
 }
 
+// external data as a payload that shows what the resolver was given (the real one checks paths: external-data.ts)
+const external = (tensorName: string, entries: ReadonlyMap<string, string>): TensorPayload => ({ kind: 'strings', values: [tensorName, ...[...entries].flat()] })
 // what decodeTensorProto does with raw_data that is not a scanner marker: the bytes, inline
-const decoder = new SimpleTensorDecoder((bytes): TensorPayload => ({ kind: 'inline', encoding: 'raw', bytes }))
+const decoder = new SimpleTensorDecoder((bytes): TensorPayload => ({ kind: 'inline', encoding: 'raw', bytes }), external)
 
 describe('direct TensorProto decoder', () => {
   const handled: [string, Uint8Array][] = [
@@ -28,18 +30,27 @@ describe('direct TensorProto decoder', () => {
     // dims unpacked (wire type 0, one field per element), then raw_data given twice: the last wins in protobuf
     ['unpacked dims, raw_data twice', raw([0x08, 2], [0x08, 3], [0x10, 1], [0x42, 1, 0x77], [0x4a, 1, 9], [0x4a, 2, 7, 8])],
     ['data_location DEFAULT given', raw([0x42, 1, 0x77], [0x70, 0], [0x4a, 1, 9])],
+    ['external data', encode({ name: 'e', dims: [4], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'w.bin' }, { key: 'offset', value: '64' }, { key: 'length', value: '16' }] })],
+    ['external data, a key given twice (the later entry wins)', encode({ name: 'e', dataLocation: 1, externalData: [{ key: 'location', value: 'a.bin' }, { key: 'location', value: 'b.bin' }] })],
+    ['external data without entries', encode({ name: 'e', dims: [2], dataType: 1, dataLocation: 1 })],
+    ['external entries with data_location DEFAULT (ignored: raw data read)', encode({ name: 'e', dims: [1], dataType: 1, rawData: new Uint8Array(4), externalData: [{ key: 'location', value: 'w.bin' }] })],
+    // an entry whose key comes after its value, and one with an empty value
+    ['entry fields out of order', raw([0x42, 1, 0x65], [0x6a, 8, 0x12, 1, 0x76, 0x0a, 3, 0x6b, 0x65, 0x79], [0x6a, 2, 0x0a, 0], [0x70, 1])],
   ]
   it.each(handled)('decodes %s as protobufjs does', (_, bytes) => {
     const direct = decoder.decode(bytes, 0, bytes.length)
     expect(direct).toBeDefined()
-    expect(direct).toEqual(decodeTensorProto(bytes))
+    expect(direct).toEqual(decodeTensorProto(bytes, external))
   })
 
   const left: [string, Uint8Array][] = [
     ['float_data', encode({ name: 'f', dims: [2], dataType: 1, floatData: [1, 2] })],
     ['int64_data', encode({ name: 'i', dims: [1], dataType: 7, int64Data: [5] })],
     ['string_data', encode({ name: 's', dims: [1], dataType: 8, stringData: [new Uint8Array([0x61])] })],
-    ['external data', encode({ name: 'e', dims: [4], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'w.bin' }] })],
+    ['a data_location neither DEFAULT nor EXTERNAL', raw([0x42, 1, 0x65], [0x70, 2])],
+    ['an external entry with an unknown field', raw([0x42, 1, 0x65], [0x6a, 2, 0x18, 1], [0x70, 1])],
+    ['an external entry whose value is not UTF-8', raw([0x42, 1, 0x65], [0x6a, 4, 0x12, 2, 0xff, 0xfe], [0x70, 1])],
+    ['an external entry that runs past its tensor', raw([0x42, 1, 0x65], [0x70, 1], [0x6a, 9, 0x0a, 1])],
     ['a segment', encode({ name: 'seg', dims: [4], dataType: 1, segment: { begin: 0, end: 2 } })],
     ['a negative dim', raw([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], [0x10, 1])],
     ['a dim past 2^53', encode({ name: 'huge', dims: [2 ** 53 + 2], dataType: 1 })],
