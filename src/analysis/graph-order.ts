@@ -39,13 +39,24 @@ export function freeNames(graph: OnnxGraph): string[] {
  * order where it is already valid. `available` holds the names defined before any node runs (graph inputs,
  * initializers, outer scope).
  * @param index the graph's numbered values, when the caller has them already
+ * @param availableId true for a value of this graph (by id) that is available: asked first, `available` after
  */
-export function topologicalOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string, index: GraphIndex = indexGraph(graph)): number[] {
+export function topologicalOrder(
+  graph: OnnxGraph,
+  available: (name: string) => boolean,
+  graphLabel: string,
+  index: GraphIndex = indexGraph(graph),
+  availableId?: (id: number) => boolean,
+): number[] {
   const nodes = graph.nodes
   const { ids, inputStart, inputIds, producer } = index
   // ONNX asks for nodes in topological order and exporters write them so: when every read comes from an earlier
   // node (or from before any node), the file's order is the answer, and the sort below would return it unchanged
-  if (readsFollowFileOrder(graph, available, graphLabel, index)) return Array.from({ length: nodes.length }, (_, i) => i)
+  if (readsFollowFileOrder(graph, available, graphLabel, index, availableId)) {
+    const order = new Array<number>(nodes.length)
+    for (let i = 0; i < order.length; i++) order[i] = i
+    return order
+  }
   const indegree = new Int32Array(nodes.length)
   // dependency edges producer → consumer, in the order the consumers come in the file
   const edgeFrom: number[] = []
@@ -117,7 +128,13 @@ function checkRead(node: OnnxNode, p: number, i: number, name: string, isInput: 
  * runs when it is false only counts dependencies.
  * @throws ModelgateError E_DANGLING_INPUT or E_GRAPH_CYCLE for the first broken read
  */
-function readsFollowFileOrder(graph: OnnxGraph, available: (name: string) => boolean, graphLabel: string, index: GraphIndex): boolean {
+function readsFollowFileOrder(
+  graph: OnnxGraph,
+  available: (name: string) => boolean,
+  graphLabel: string,
+  index: GraphIndex,
+  availableId: ((id: number) => boolean) | undefined,
+): boolean {
   const { ids, names, inputStart, inputIds, producer } = index
   let ordered = true
   for (let i = 0; i < graph.nodes.length; i++) {
@@ -136,7 +153,7 @@ function readsFollowFileOrder(graph: OnnxGraph, available: (name: string) => boo
       if (v === NO_VALUE) continue
       const p = producer[v]!
       if (p > i) ordered = false
-      else if (p < 0 || p === i) checkRead(node, p, i, names[v]!, true, available, graphLabel)
+      else if ((p < 0 && availableId?.(v) !== true) || p === i) checkRead(node, p, i, names[v]!, true, available, graphLabel)
     }
   }
   return ordered

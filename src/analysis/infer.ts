@@ -237,7 +237,7 @@ class Engine {
     label: string,
     executed?: ExecutedList,
   ): OpCost {
-    const order = topologicalOrder(graph, (name) => scope.has(name), label, scope.index)
+    const order = topologicalOrder(graph, (name) => scope.has(name), label, scope.index, (id) => scope.hasOwn(id))
     if (executed !== undefined) {
       executed.at = order
       executed.costs = new Array<OpCost | undefined>(order.length)

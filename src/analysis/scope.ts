@@ -36,6 +36,11 @@ export class Scope implements ValueTable {
     return this.parent?.has(name) ?? false
   }
 
+  /** True when value `id` of this graph is defined here (not looking at the outer scopes). */
+  hasOwn(id: number): boolean {
+    return this.defined[id] === 1
+  }
+
   /** The type of `name` here, else in the outer scopes. */
   get(name: string): InferredType | undefined {
     const id = this.index.ids.get(name)

@@ -78,9 +78,10 @@ export const MARKER_LENGTH = 12
 /** Reads the payload index out of a marker, or undefined when the bytes are not a marker. */
 export function markerIndex(bytes: Uint8Array): number | undefined {
   if (bytes.length !== MARKER_LENGTH || bytes[0] !== 0x4d || bytes[1] !== 0x47 || bytes[2] !== 0x50 || bytes[3] !== 0x4c) return undefined
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const index = view.getUint32(4, true)
-  return (view.getUint32(8, true) ^ 0x5a5a5a5a) >>> 0 === index ? index : undefined
+  // u32 LE read byte by byte (a DataView per tensor showed in the profile of 15,000 initializers)
+  const u32 = (at: number): number => (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0
+  const index = u32(4)
+  return (u32(8) ^ 0x5a5a5a5a) >>> 0 === index ? index : undefined
 }
 
 const MAX_DEPTH = 64
