@@ -24,8 +24,10 @@
  * way as a reference, and so is the 50,000-node graph (goal: growth ≤ 10× its file size). Medians are reported; the
  * targets are printed as ratios.
  * With --against <dir>, the analyzer of another build (a checkout's dist/, e.g. of an earlier commit: `git worktree
- * add ../old <commit> && cd ../old && npm ci`) analyses the 50,000-node graph too, as task G in the same rounds:
- * a before/after ratio measured side by side.
+ * add ../old <commit> && cd ../old && npm ci`) analyses the same four models in the same rounds (G = its D; A', E',
+ * H' the others): before/after ratios measured side by side. It analyses all four, not the big graph alone, so
+ * that both builds' code has seen the same models (a build that only ever sees one graph is compiled for it).
+
  * With --json, stdout carries exactly one JSON document and progress goes to stderr.
  */
 import { spawnSync } from 'node:child_process'
@@ -222,11 +224,15 @@ async function main(): Promise<void> {
     },
     llm: async () => analyzeModel(llmPath),
     deepLlm: async () => analyzeModel(deepPath),
-    ...(other === undefined ? {} : { bigGraphOther: async () => other(bigPath) }),
+    ...(other === undefined
+      ? {}
+      : { analyzeOther: async () => other(path), bigGraphOther: async () => other(bigPath), llmOther: async () => other(llmPath), deepLlmOther: async () => other(deepPath) }),
   }
-  const samples: Record<keyof typeof tasks | 'bigGraphOther', number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], deepLlm: [], bigGraphOther: [] }
-  const cpuSamples: Record<keyof typeof tasks | 'bigGraphOther', number[]> = { analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], deepLlm: [], bigGraphOther: [] }
-  const cold: Partial<Record<keyof typeof tasks | 'bigGraphOther', number>> = {}
+  type Task = keyof typeof tasks | 'analyzeOther' | 'bigGraphOther' | 'llmOther' | 'deepLlmOther'
+  const noSamples = (): Record<Task, number[]> => ({ analyze: [], readFile: [], sessionCreate: [], bigGraph: [], bigGraphTable: [], llm: [], deepLlm: [], analyzeOther: [], bigGraphOther: [], llmOther: [], deepLlmOther: [] })
+  const samples = noSamples()
+  const cpuSamples = noSamples()
+  const cold: Partial<Record<Task, number>> = {}
   try {
     // first, while this process is still small
     log('measuring RSS growth in fresh processes …')
@@ -235,8 +241,11 @@ async function main(): Promise<void> {
     const rssReadFile = rssGrowth('readFile', path).growth
     const rssBigGraph = median([rssGrowth('analyze', bigPath).growth, rssGrowth('analyze', bigPath).growth, rssGrowth('analyze', bigPath).growth])
     const bigFileBytes = statSync(bigPath).size
+    // each model analysed by this build and the other one after the other, the pair's order swapped every round
+    const pairs: [Task, Task?][] = [['analyze', 'analyzeOther'], ['readFile'], ['sessionCreate'], ['bigGraph', 'bigGraphOther'], ['bigGraphTable'], ['llm', 'llmOther'], ['deepLlm', 'deepLlmOther']]
     for (let round = 0; round <= rounds; round++) {
-      for (const name of Object.keys(tasks) as (keyof typeof tasks)[]) {
+      const names = pairs.flatMap(([ours, theirs]) => (other === undefined || theirs === undefined ? [ours] : round % 2 === 0 ? [ours, theirs] : [theirs, ours]))
+      for (const name of names) {
         let session: { release(): Promise<void> } | undefined
         const { wall, cpu } = await timed(async () => {
           const result = await (tasks as Record<string, () => Promise<unknown>>)[name]!()
@@ -286,7 +295,7 @@ async function main(): Promise<void> {
     const cpu = `${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}`
     if (values.json) {
       const loadAverage = [loadBefore, loadavg()[0]!]
-      process.stdout.write(`${JSON.stringify({ analyzeMs, readFileMs, sessionCreateMs, rssGrowthBytes, fileBytes, bigGraphMs, bigGraphTableMs, llmMs, llmNodes: llmReport.coverage.nodes, deepLlmMs, deepLlmNodes: deepReport.coverage.nodes, rssBigGraph, bigFileBytes, onnx: onnx ?? null, onnxVersion: pythonOnnx?.version ?? null, ratios, rounds, node: process.version, cpu, loadAverage }, null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify({ analyzeMs, readFileMs, sessionCreateMs, rssGrowthBytes, fileBytes, bigGraphMs, bigGraphTableMs, llmMs, llmNodes: llmReport.coverage.nodes, deepLlmMs, deepLlmNodes: deepReport.coverage.nodes, against: other === undefined ? null : { dist: values.against, analyzeMs: median(samples.analyzeOther), bigGraphMs: median(samples.bigGraphOther), llmMs: median(samples.llmOther), deepLlmMs: median(samples.deepLlmOther) }, rssBigGraph, bigFileBytes, onnx: onnx ?? null, onnxVersion: pythonOnnx?.version ?? null, ratios, rounds, node: process.version, cpu, loadAverage }, null, 2)}\n`)
       return
     }
     const row = (label: string, name: keyof typeof samples): string => {
@@ -305,12 +314,22 @@ async function main(): Promise<void> {
     log(row('C  ort InferenceSession.create(resnet50)', 'sessionCreate'))
     log(row(`D  analyzeModel(${nodes.toLocaleString('en-US')}-node graph)`, 'bigGraph'))
     log(row('F  D, then reading report.nodes and .tensors', 'bigGraphTable'))
-    if (other !== undefined) {
-      log(row(`G  D with the build in ${values.against}`, 'bigGraphOther'))
-      log(`  D ÷ G (this build ÷ the other, medians of the same rounds): ${(median(samples.bigGraph) / median(samples.bigGraphOther)).toFixed(3)}×`)
-    }
     log(row(`E  analyzeModel(LLM, ${llmReport.coverage.nodes} nodes, symbolic)`, 'llm'))
     log(row(`H  analyzeModel(deep LLM, ${deepReport.coverage.nodes} nodes, symbolic)`, 'deepLlm'))
+    if (other !== undefined) {
+      log(`  the build in ${values.against}, the same models in the same rounds:`)
+      log(row("A' A with that build", 'analyzeOther'))
+      log(row('G  D with that build', 'bigGraphOther'))
+      log(row("E' E with that build", 'llmOther'))
+      log(row("H' H with that build", 'deepLlmOther'))
+      // the ratio of medians, and the median of each round's ratio (both builds ran one after the other)
+      const ratio = (ours: Task, theirs: Task): string => {
+        const paired = median(samples[ours].map((t, i) => t / samples[theirs][i]!))
+        return `${(median(samples[ours]) / median(samples[theirs])).toFixed(3)}× (paired by round: ${paired.toFixed(3)}×)`
+      }
+      log(`  this build ÷ that one: A ÷ A' ${ratio('analyze', 'analyzeOther')}; D ÷ G ${ratio('bigGraph', 'bigGraphOther')}`)
+      log(`                         E ÷ E' ${ratio('llm', 'llmOther')}; H ÷ H' ${ratio('deepLlm', 'deepLlmOther')}`)
+    }
     log('')
     log(`  RSS growth of one analysis (fresh process, 3 runs, peak from ${rssRuns[0]!.source}): ${rssAnalyze.map(mb).join(', ')} → median ${mb(rssGrowthBytes)}`)
     log(`  RSS growth of one fs.readFile (reference, same method): ${mb(rssReadFile)}`)
