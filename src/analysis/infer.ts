@@ -327,7 +327,7 @@ class Engine {
       if (outputMask >= 0 && !ctx.namedAfterNode && subgraphs.length === 0) {
         const shared = new Array<InferredType | undefined>(outputCount)
         for (let k = 0; k < outputCount; k++) shared[k] = this.sharedTypes.share(outputs[k], inputs)
-        this.repeatedNodes.add(rule, node.attributes, node.domain, node.opType, opset, outputMask, inputs, { outputs: shared, cost })
+        this.repeatedNodes.keep({ outputs: shared, cost })
         for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
           const id = outputIds[i]!
           if (id !== NO_VALUE) scope.setId(id, shared[k])

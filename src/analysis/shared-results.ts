@@ -87,9 +87,11 @@ const EMPTY_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
  */
 export class RepeatedNodes {
   private readonly byRule = new Map<object, Map<ReadonlyMap<string, AttributeValue>, SeenNode[]>>()
+  /** The node the last {@link find} did not find, and where its result goes: for {@link keep}. */
+  private missed: { readonly seen: SeenNode[]; readonly node: Omit<SeenNode, keyof RuleResult> } | undefined
 
   /**
-   * The result kept for an equal node, or undefined.
+   * The result kept for an equal node, or undefined (then {@link keep} may keep this node's).
    * @param outputMask bit i set when output i is written (name not empty)
    */
   find(
@@ -101,8 +103,12 @@ export class RepeatedNodes {
     outputMask: number,
     inputs: readonly (InferredType | undefined)[],
   ): RuleResult | undefined {
-    const seen = this.byRule.get(rule)?.get(attributes.size === 0 ? EMPTY_ATTRIBUTES : attributes)
-    if (seen === undefined) return undefined
+    this.missed = undefined
+    let byAttributes = this.byRule.get(rule)
+    if (byAttributes === undefined) this.byRule.set(rule, (byAttributes = new Map()))
+    const key = attributes.size === 0 ? EMPTY_ATTRIBUTES : attributes
+    let seen = byAttributes.get(key)
+    if (seen === undefined) byAttributes.set(key, (seen = []))
     for (let s = 0; s < seen.length; s++) {
       const known = seen[s]!
       if (known.opType !== opType || known.domain !== domain || known.opset !== opset || known.outputMask !== outputMask || known.inputs.length !== inputs.length) continue
@@ -110,26 +116,16 @@ export class RepeatedNodes {
       while (i < inputs.length && known.inputs[i] === inputs[i]) i++
       if (i === inputs.length) return known
     }
+    this.missed = { seen, node: { domain, opType, opset, outputMask, inputs } }
     return undefined
   }
 
-  /** Keeps a rule's result for the node described as in {@link find}. */
-  add(
-    rule: object,
-    attributes: ReadonlyMap<string, AttributeValue>,
-    domain: string,
-    opType: string,
-    opset: number,
-    outputMask: number,
-    inputs: readonly (InferredType | undefined)[],
-    result: RuleResult,
-  ): void {
-    let byAttributes = this.byRule.get(rule)
-    if (byAttributes === undefined) this.byRule.set(rule, (byAttributes = new Map()))
-    const key = attributes.size === 0 ? EMPTY_ATTRIBUTES : attributes
-    let seen = byAttributes.get(key)
-    if (seen === undefined) byAttributes.set(key, (seen = []))
-    if (seen.length === RESULTS_PER_ATTRIBUTES) seen.pop()
-    seen.unshift({ domain, opType, opset, outputMask, inputs, outputs: result.outputs, cost: result.cost })
+  /** Keeps the rule's result for the node the last {@link find} did not find (called before any other find). */
+  keep(result: RuleResult): void {
+    const missed = this.missed
+    if (missed === undefined) return
+    this.missed = undefined
+    if (missed.seen.length === RESULTS_PER_ATTRIBUTES) missed.seen.pop()
+    missed.seen.unshift({ ...missed.node, outputs: result.outputs, cost: result.cost })
   }
 }
