@@ -1,7 +1,8 @@
 /**
  * The direct TensorProto decoder (src/onnx/fast-tensor.ts) against protobufjs: every tensor it decodes must equal
  * protobufjs's decoding converted to the IR, every tensor it does not handle must be left to protobufjs, and a
- * model's initializers come out the same, in file order, whichever decoder read each.
+ * model's initializers come out the same, in file order, whichever decoder read each — in a graph large enough to
+ * grow the lists of encoded nodes and tensors too.
  */
 import { describe, expect, it } from 'vitest'
 import { onnx } from '../../fixtures/builder/index.js'
@@ -10,6 +11,7 @@ import { SimpleTensorDecoder } from '../../src/onnx/fast-tensor.js'
 import { readOnnxModel } from '../../src/onnx/load.js'
 import type { TensorPayload } from '../../src/onnx/types.js'
 import { atOffset, raw } from './wire-bytes.js'
+import { bigGraphBuilder } from '../bench/big-graph.js'
 
 function encode(tensor: Parameters<typeof onnx.TensorProto.encode>[0]): Uint8Array {
   return atOffset(onnx.TensorProto.encode(tensor).finish(), 5)
@@ -96,5 +98,21 @@ describe('a model\'s initializers', () => {
     expect(a.kind === 'file' && [...model.subarray(a.offset, a.offset + a.length)]).toEqual(new Array(8).fill(1))
     expect(a.kind === 'file' && c.kind === 'file' && [a.length, c.length, c.encoding]).toEqual([8, 24, 'raw'])
     expect(at('b')).toMatchObject({ kind: 'file', encoding: 'float_data', length: 8 })
+  })
+})
+
+describe('a large graph', () => {
+  it('comes out node for node and tensor for tensor as protobufjs reads it, past the decoders\' first list sizes', () => {
+    // 2,000 nodes and 602 initializers: the lists of encoded nodes and tensors grow twice past their first size
+    const bytes = bigGraphBuilder(2000).toBytes()
+    const { graph } = readOnnxModel(bytes).model
+    const reference = onnx.ModelProto.decode(bytes).graph!
+    expect(graph.nodes.map((n) => [n.name, n.opType, n.inputs, n.outputs])).toEqual(
+      reference.node!.map((n) => [n.name, n.opType, n.input, n.output]),
+    )
+    expect(graph.initializers.map((t) => [t.name, t.dims, t.payload.kind])).toEqual(
+      reference.initializer!.map((t) => [t.name, t.dims!.map(Number), 'file']),
+    )
+    expect(graph.nodes).toHaveLength(2000)
   })
 })
