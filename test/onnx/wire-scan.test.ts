@@ -57,3 +57,23 @@ describe('scanModel', () => {
     }
   })
 })
+
+describe('fileSource', () => {
+  it('gives the file\'s bytes for runs of small reads that go on through the file (its fill growing), after jumps and big reads', () => {
+    const bytes = new Uint8Array(3_000_000)
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24
+    const path = join(dir, 'bytes.bin')
+    writeFileSync(path, bytes)
+    const source = fileSource(path)
+    try {
+      const reads: [number, number][] = []
+      // small reads a few hundred bytes apart (the fill doubles up to 256 KB), a jump back, a big read, a jump on
+      for (let pos = 10; pos < 1_500_000; pos += 300 + (pos % 7)) reads.push([pos, 40])
+      reads.push([5, 3], [1_600_000, 300_000], [2_999_000, 1000], [2_000_000, 16])
+      for (const [pos, len] of reads) expect([...source.copy(pos, len)]).toEqual([...bytes.subarray(pos, pos + len)])
+      expect(() => source.read(2_999_999, 2)).toThrow(RangeError)
+    } finally {
+      source.close()
+    }
+  })
+})
