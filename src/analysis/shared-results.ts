@@ -87,8 +87,13 @@ const EMPTY_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
  */
 export class RepeatedNodes {
   private readonly byRule = new Map<object, Map<ReadonlyMap<string, AttributeValue>, SeenNode[]>>()
-  /** The node the last {@link find} did not find, and where its result goes: for {@link keep}. */
-  private missed: { readonly seen: SeenNode[]; readonly node: Omit<SeenNode, keyof RuleResult> } | undefined
+  /** The node the last {@link find} did not find, and the list its result goes to: for {@link keep}. */
+  private missed: SeenNode[] | undefined
+  private missedDomain = ''
+  private missedOpType = ''
+  private missedOpset = 0
+  private missedMask = 0
+  private missedInputs: readonly (InferredType | undefined)[] = []
 
   /**
    * The result kept for an equal node, or undefined (then {@link keep} may keep this node's).
@@ -116,16 +121,29 @@ export class RepeatedNodes {
       while (i < inputs.length && known.inputs[i] === inputs[i]) i++
       if (i === inputs.length) return known
     }
-    this.missed = { seen, node: { domain, opType, opset, outputMask, inputs } }
+    this.missed = seen
+    this.missedDomain = domain
+    this.missedOpType = opType
+    this.missedOpset = opset
+    this.missedMask = outputMask
+    this.missedInputs = inputs
     return undefined
   }
 
   /** Keeps the rule's result for the node the last {@link find} did not find (called before any other find). */
   keep(result: RuleResult): void {
-    const missed = this.missed
-    if (missed === undefined) return
+    const seen = this.missed
+    if (seen === undefined) return
     this.missed = undefined
-    if (missed.seen.length === RESULTS_PER_ATTRIBUTES) missed.seen.pop()
-    missed.seen.unshift({ ...missed.node, outputs: result.outputs, cost: result.cost })
+    if (seen.length === RESULTS_PER_ATTRIBUTES) seen.pop()
+    seen.unshift({
+      domain: this.missedDomain,
+      opType: this.missedOpType,
+      opset: this.missedOpset,
+      outputMask: this.missedMask,
+      inputs: this.missedInputs,
+      outputs: result.outputs,
+      cost: result.cost,
+    })
   }
 }
