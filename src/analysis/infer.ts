@@ -284,6 +284,8 @@ class Engine {
     let subgraphs: readonly SubgraphCost[] = NO_SUBGRAPHS
     let outputs: readonly (InferredType | undefined)[]
     let cost: OpCost | undefined
+    // set when the rule's result may stand for nodes that repeat this one (see RepeatedNodes)
+    let keep = false
     if (fn !== undefined) {
       const result = this.inferFunction(fn, node, inputs)
       outputs = result.outputs
@@ -307,10 +309,7 @@ class Engine {
       const known = outputMask < 0 ? undefined : this.repeatedNodes.find(rule, node.attributes, node.domain, node.opType, opset, outputMask, inputs)
       if (known !== undefined) {
         this.countedNodes++
-        for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
-          const id = outputIds[i]!
-          if (id !== NO_VALUE) scope.setId(id, known.outputs[k])
-        }
+        defineOutputs(scope, at, known.outputs)
         return { cost: known.cost, subgraphs: NO_SUBGRAPHS }
       }
       const ctx = createOpContext(node, opset, inputs, services)
@@ -324,26 +323,17 @@ class Engine {
       }
       subgraphs = ctx.subgraphs
       this.countedNodes++
-      if (outputMask >= 0 && !ctx.namedAfterNode && subgraphs.length === 0) {
-        const shared = new Array<InferredType | undefined>(outputCount)
-        for (let k = 0; k < outputCount; k++) shared[k] = this.sharedTypes.share(outputs[k], inputs)
-        this.repeatedNodes.keep({ outputs: shared, cost })
-        for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
-          const id = outputIds[i]!
-          if (id !== NO_VALUE) scope.setId(id, shared[k])
-        }
-        return { cost, subgraphs }
-      }
+      keep = outputMask >= 0 && !ctx.namedAfterNode && subgraphs.length === 0
     } else {
       const key = domain === '' ? node.opType : `${domain}::${node.opType}`
       this.unknownOps.set(key, (this.unknownOps.get(key) ?? 0) + 1)
       outputs = node.outputs.map((o) => this.declaredType(graph, o))
       cost = undefined
     }
-    for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
-      const id = outputIds[i]!
-      if (id !== NO_VALUE) scope.setId(id, this.sharedTypes.share(outputs[k], inputs))
-    }
+    const shared = new Array<InferredType | undefined>(outputStart[at + 1]! - outputStart[at]!)
+    for (let k = 0; k < shared.length; k++) shared[k] = this.sharedTypes.share(outputs[k], inputs)
+    if (keep) this.repeatedNodes.keep({ outputs: shared, cost })
+    defineOutputs(scope, at, shared)
     return { cost, subgraphs }
   }
 
@@ -419,6 +409,15 @@ class Engine {
       const cost = this.inferGraph(body, scope, opsets, `function ${fn.domain}::${fn.name}`)
       return { outputs: fn.outputs.map((o) => scope.get(o)), cost }
     })
+  }
+}
+
+/** Defines the outputs of node `at` of the scope's graph (omitted ones, `''`, have no id). */
+function defineOutputs(scope: Scope, at: number, outputs: readonly (InferredType | undefined)[]): void {
+  const { outputStart, outputIds } = scope.index
+  for (let i = outputStart[at]!, k = 0; i < outputStart[at + 1]!; i++, k++) {
+    const id = outputIds[i]!
+    if (id !== NO_VALUE) scope.setId(id, outputs[k])
   }
 }
 
