@@ -74,26 +74,28 @@ interface SumsNode {
  */
 export class TrafficSums {
   private readonly root: SumsNode = { next: new Map() }
-  private readonly counts: Dim[] = []
 
-  /** The traffic of a node whose distinct inputs count `reads` bytes each and outputs `writes`. */
-  sum(reads: readonly Dim[], readCount: number, writes: readonly Dim[], writeCount: number): NodeTraffic {
+  /** The traffic of a node whose distinct inputs count `counts[0, writeStart)` bytes and outputs the rest to `end`. */
+  sum(counts: readonly Dim[], writeStart: number, end: number): NodeTraffic {
     let node = this.root
-    for (let i = 0; i <= readCount + writeCount; i++) {
-      const key = i < readCount ? reads[i]! : i === readCount ? WRITES : writes[i - readCount - 1]!
+    for (let i = 0; i <= end; i++) {
+      const key = i < writeStart ? counts[i]! : i === writeStart ? WRITES : counts[i - 1]!
       let next = node.next.get(key)
       if (next === undefined) node.next.set(key, (next = { next: new Map() }))
       node = next
     }
-    return (node.traffic ??= { bytesRead: addAll(reads, readCount), bytesWritten: addAll(writes, writeCount) })
+    return (node.traffic ??= { bytesRead: addAll(counts, 0, writeStart), bytesWritten: addAll(counts, writeStart, end) })
   }
 }
 
-function addAll(dims: readonly Dim[], count: number): Dim {
+function addAll(dims: readonly Dim[], from: number, to: number): Dim {
   let total: Dim = 0
-  for (let i = 0; i < count; i++) total = dimAdd(total, dims[i]!)
+  for (let i = from; i < to; i++) total = dimAdd(total, dims[i]!)
   return total
 }
+
+/** The byte counts of the node being summed: its distinct inputs', then its outputs' (filled by index, reused). */
+const COUNTS: Dim[] = []
 
 /**
  * Bytes read and written by one node (each distinct input once).
@@ -107,47 +109,27 @@ export function nodeTraffic(at: number, index: GraphIndex, bytes: (id: number) =
   const ids = index.inputIds
   // nodes have a few inputs: a Set pays off only for long input lists (Concat, Sum)
   const seen = end - first > 8 ? new Set<number>() : undefined
-  let bytesRead: Dim = 0
+  let n = 0
+  let symbolic = false
   for (let k = first; k < end; k++) {
     const id = ids[k]!
     if (id === NO_VALUE) continue
     if (seen === undefined ? readEarlier(ids, first, k, id) : seen.has(id)) continue
     seen?.add(id)
     const b = bytes(id)
-    if (typeof b === 'string' && sums !== undefined) return symbolicTraffic(at, index, bytes, sums)
-    bytesRead = dimAdd(bytesRead, b)
+    if (typeof b === 'string') symbolic = true
+    COUNTS[n++] = b
   }
-  let bytesWritten: Dim = 0
+  const writeStart = n
   for (let k = index.outputStart[at]!; k < index.outputStart[at + 1]!; k++) {
     const id = index.outputIds[k]!
     if (id === NO_VALUE) continue
     const b = bytes(id)
-    if (typeof b === 'string' && sums !== undefined) return symbolicTraffic(at, index, bytes, sums)
-    bytesWritten = dimAdd(bytesWritten, b)
+    if (typeof b === 'string') symbolic = true
+    COUNTS[n++] = b
   }
-  return { bytesRead, bytesWritten }
-}
-
-/** {@link nodeTraffic} of a node with a symbolic count: the counts listed, then summed once per list. */
-function symbolicTraffic(at: number, index: GraphIndex, bytes: (id: number) => Dim, sums: TrafficSums): NodeTraffic {
-  const first = index.inputStart[at]!
-  const end = index.inputStart[at + 1]!
-  const ids = index.inputIds
-  const seen = end - first > 8 ? new Set<number>() : undefined
-  const reads: Dim[] = []
-  for (let k = first; k < end; k++) {
-    const id = ids[k]!
-    if (id === NO_VALUE) continue
-    if (seen === undefined ? readEarlier(ids, first, k, id) : seen.has(id)) continue
-    seen?.add(id)
-    reads.push(bytes(id))
-  }
-  const writes: Dim[] = []
-  for (let k = index.outputStart[at]!; k < index.outputStart[at + 1]!; k++) {
-    const id = index.outputIds[k]!
-    if (id !== NO_VALUE) writes.push(bytes(id))
-  }
-  return sums.sum(reads, reads.length, writes, writes.length)
+  if (symbolic && sums !== undefined) return sums.sum(COUNTS, writeStart, n)
+  return { bytesRead: addAll(COUNTS, 0, writeStart), bytesWritten: addAll(COUNTS, writeStart, n) }
 }
 
 /** True when `ids[from .. to)` holds `id`. */

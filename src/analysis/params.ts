@@ -105,12 +105,11 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
   const slotById = index === undefined ? undefined : new Int32Array(index.names.length).fill(-1)
   const slotByName = new Map<string, number>()
   let slotCount = 0
-  /** The slot of a stored tensor's name (a new one for a name not met before). */
-  const slotFor = (name: string, knownId: number): number => {
-    const id = slotById === undefined ? -1 : knownId >= 0 ? knownId : (index!.ids.get(name) ?? -1)
-    if (id >= 0) {
-      if (slotById![id]! < 0) slotById![id] = slotCount++
-      return slotById![id]!
+  /** The slot of a stored tensor's name, whose main-graph id is `id` (-1: none); a new one for a name not met before. */
+  const slotFor = (name: string, id: number): number => {
+    if (slotById !== undefined && id >= 0) {
+      if (slotById[id]! < 0) slotById[id] = slotCount++
+      return slotById[id]!
     }
     let slot = slotByName.get(name)
     if (slot === undefined) slotByName.set(name, (slot = slotCount++))
@@ -128,8 +127,8 @@ export function classifyTensors(graph: OnnxGraph, index?: GraphIndex): Classifie
   const ids = new Int32Array(stored.length)
   for (let i = 0; i < stored.length; i++) {
     const name = stored[i]!.name
-    slots[i] = slotFor(name, storedIds[i]!)
-    ids[i] = storedIds[i]! >= 0 ? storedIds[i]! : slotById === undefined ? -1 : (index!.ids.get(name) ?? -1)
+    ids[i] = storedIds[i]! >= 0 ? storedIds[i]! : index === undefined ? -1 : (index.ids.get(name) ?? -1)
+    slots[i] = slotFor(name, ids[i]!)
   }
   const dynamicScales = dynamicQuantization ? dynamicScaleValues(allNodes(graph)) : new Set<string>()
   const uses = new Array<Use[] | undefined>(slotCount).fill(undefined)
