@@ -10,6 +10,7 @@ import type {
 } from './types.js'
 import { SimpleNodeDecoder } from './fast-node.js'
 import { SimpleTensorDecoder } from './fast-tensor.js'
+import { PairList } from './pair-list.js'
 import { markerIndex, type ScanResult } from './wire.js'
 
 const { onnx } = onnxProto
@@ -94,8 +95,8 @@ function decodeWithoutMainGraphParts(bytes: Uint8Array): ({ model: onnxProto.onn
       continue
     }
     // GraphProto.node (1) and .initializer (5)
-    const nodeRanges = new Ranges()
-    const initializerRanges = new Ranges()
+    const nodeRanges = new PairList()
+    const initializerRanges = new PairList()
     const cut = cutFields(s.bytes, new Map([[1, nodeRanges], [5, initializerRanges]]))
     if (cut === undefined) return undefined
     parts = { nodes: { bytes: s.bytes, ranges: nodeRanges }, initializers: { bytes: s.bytes, ranges: initializerRanges } }
@@ -113,30 +114,9 @@ function decodeWithoutMainGraphParts(bytes: Uint8Array): ({ model: onnxProto.onn
 /** Messages of one kind in a buffer: message i is `bytes[ranges.at[2i], ranges.at[2i + 1])` (not 50,000 subarrays). */
 interface EncodedMessages {
   readonly bytes: Uint8Array
-  readonly ranges: Ranges
+  readonly ranges: PairList
 }
 
-/**
- * Start/end pairs of byte ranges, in a typed list grown by doubling (pushing 130,000 numbers onto an array showed
- * in the profile of a 50,000-node graph).
- */
-class Ranges {
-  /** `at[2i]` and `at[2i + 1]`: range i's start and end. */
-  at = new Float64Array(1024)
-  /** Number of ranges. */
-  count = 0
-
-  add(start: number, end: number): void {
-    if (2 * this.count === this.at.length) {
-      const grown = new Float64Array(this.at.length * 2)
-      grown.set(this.at)
-      this.at = grown
-    }
-    this.at[2 * this.count] = start
-    this.at[2 * this.count + 1] = end
-    this.count++
-  }
-}
 
 /** Adds a decoded part's fields to a message as decoding both in one go would: repeated appended, others replaced. */
 function mergeFields(target: object, part: object): void {
@@ -156,7 +136,7 @@ function mergeFields(target: object, part: object): void {
  * @param cut the field to cut; or fields → ranges, where the contents of each such field go
  *   (the pieces returned are then the runs between them)
  */
-function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, Ranges>): { field: boolean; bytes: Uint8Array }[] | undefined {
+function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, PairList>): { field: boolean; bytes: Uint8Array }[] | undefined {
   const out: { field: boolean; bytes: Uint8Array }[] = []
   let pos = 0
   const varint = (): number => {
@@ -171,9 +151,9 @@ function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, Ranges>)
     }
     return -1
   }
-  const piece = (isField: boolean, start: number, end: number, ranges?: Ranges): boolean => {
+  const piece = (isField: boolean, start: number, end: number, ranges?: PairList): boolean => {
     if (end - start >= 3 && bytes[end - 1]! >= 0x80 && bytes[end - 2]! >= 0x80 && bytes[end - 3]! >= 0x80) return false
-    if (isField && ranges !== undefined) ranges.add(start, end)
+    if (isField && ranges !== undefined) ranges.push(start, end)
     else if (isField || end > start) out.push({ field: isField, bytes: bytes.subarray(start, end) })
     return true
   }

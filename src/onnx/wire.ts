@@ -7,6 +7,7 @@
  * Field numbers are those of onnx/onnx.proto (IR 13).
  */
 import type { PayloadEncoding } from './types.js'
+import { PairList } from './pair-list.js'
 import { plainNodeBytes } from './wire-plain-node.js'
 
 /** Where a skipped tensor payload lies in the source. */
@@ -108,39 +109,19 @@ export interface ScanSource {
  * bytes the scanner inserts (rewritten lengths, payload markers), held in one growing buffer.
  */
 class Plan {
-  /**
-   * Per piece: a source offset (≥ 0), or -(offset in `extra`) - 1 for inserted bytes; and its length. Pieces
-   * `[0, count)` are in use: typed lists grown by doubling, cut back by setting `count` (an array cut back by
-   * setting its length drops its storage, and the next pushes allocate it again).
-   */
-  pos = new Float64Array(1024)
-  len = new Float64Array(1024)
-  count = 0
+  /** Per piece: a source offset (≥ 0), or -(offset in `extra`) - 1 for inserted bytes; and its length. */
+  readonly pieces = new PairList()
   total = 0
   extra = new Uint8Array(4096)
   extraLength = 0
 
-  /** Appends a piece. */
-  push(pos: number, len: number): void {
-    if (this.count === this.pos.length) {
-      const pos2 = new Float64Array(this.count * 2)
-      const len2 = new Float64Array(this.count * 2)
-      pos2.set(this.pos)
-      len2.set(this.len)
-      this.pos = pos2
-      this.len = len2
-    }
-    this.pos[this.count] = pos
-    this.len[this.count] = len
-    this.count++
-  }
-
   range(start: number, length: number): void {
     if (length <= 0) return
-    const last = this.count - 1
+    const p = this.pieces
+    const last = p.count - 1
     // a run that continues the previous one extends it
-    if (last >= 0 && this.pos[last]! >= 0 && this.pos[last]! + this.len[last]! === start) this.len[last]! += length
-    else this.push(start, length)
+    if (last >= 0 && p.at[2 * last]! >= 0 && p.at[2 * last]! + p.at[2 * last + 1]! === start) p.at[2 * last + 1]! += length
+    else p.push(start, length)
     this.total += length
   }
 
@@ -167,8 +148,8 @@ class Plan {
       v = Math.floor(v / 128)
     }
     this.extra[at + size - 1] = v
-    this.pos[index] = -at - 1
-    this.len[index] = size
+    this.pieces.at[2 * index] = -at - 1
+    this.pieces.at[2 * index + 1] = size
     this.total += size
   }
 
@@ -184,7 +165,7 @@ class Plan {
       e[at + 6 + k] = (index >>> (8 * k)) & 0xff
       e[at + 10 + k] = (check >>> (8 * k)) & 0xff
     }
-    this.push(-at - 1, 2 + MARKER_LENGTH)
+    this.pieces.push(-at - 1, 2 + MARKER_LENGTH)
     this.total += 2 + MARKER_LENGTH
   }
 }
@@ -331,15 +312,15 @@ export function scanModel(source: ScanSource): ScanResult {
           // kept in the current run (its nodes and attributes would be scanned at depth + 1 and + 2)
         } else if (child !== undefined) {
           // pieces for the bytes up to the child's content and for its length, filled in if the child changes
-          const pieces = plan.count
+          const pieces = plan.pieces.count
           const totalAtField = plan.total
-          plan.push(run, afterKey - run)
-          plan.push(-1, 0)
+          plan.pieces.push(run, afterKey - run)
+          plan.pieces.push(-1, 0)
           plan.total += afterKey - run
           const editsBefore = edits
           const innerLength = scan(child, dataStart, dataEnd, depth + 1)
           if (edits === editsBefore) {
-            plan.count = pieces
+            plan.pieces.count = pieces
             plan.total = totalAtField
           } else {
             plan.setVarint(pieces + 1, innerLength)
@@ -368,9 +349,10 @@ export function scanModel(source: ScanSource): ScanResult {
   scan('model', 0, source.length, 0)
   const structure = new Uint8Array(plan.total)
   let offset = 0
-  for (let i = 0; i < plan.count; i++) {
-    const p = plan.pos[i]!
-    const n = plan.len[i]!
+  const pieces = plan.pieces
+  for (let i = 0; i < pieces.count; i++) {
+    const p = pieces.at[2 * i]!
+    const n = pieces.at[2 * i + 1]!
     if (p < 0) {
       for (let k = 0; k < n; k++) structure[offset + k] = plan.extra[-p - 1 + k]!
     } else {
@@ -378,11 +360,11 @@ export function scanModel(source: ScanSource): ScanResult {
         if (q < bufStart || q >= bufEnd) {
           // one read for this range and the ranges that follow closely (source ranges come in file order)
           let end = p + n
-          for (let j = i + 1; j < plan.count && end - q < MAX_CHUNK; j++) {
-            const next = plan.pos[j]!
+          for (let j = i + 1; j < pieces.count && end - q < MAX_CHUNK; j++) {
+            const next = pieces.at[2 * j]!
             if (next < 0) continue
             if (next - end > MAX_GAP) break
-            end = Math.max(end, next + plan.len[j]!)
+            end = Math.max(end, next + pieces.at[2 * j + 1]!)
           }
           bufEnd = bufStart
           fetch(q, Math.min(end, q + MAX_CHUNK) - q)
