@@ -7,7 +7,8 @@ import { ModelBuilder } from '../../fixtures/builder/index.js'
 import { analyzeModel } from '../../src/index.js'
 import { indexGraph, NO_VALUE } from '../../src/analysis/graph-index.js'
 import { topologicalOrder } from '../../src/analysis/graph-order.js'
-import { inferModel } from '../../src/analysis/infer.js'
+import { inferModel, type InferenceResult } from '../../src/analysis/infer.js'
+import type { Dim } from '../../src/analysis/dims.js'
 import { findOpRule } from '../../src/analysis/ops/index.js'
 import { Scope } from '../../src/analysis/scope.js'
 import { classifyTensors } from '../../src/analysis/params.js'
@@ -30,6 +31,18 @@ const graph: OnnxGraph = {
   ],
   outputs: [{ name: 'y', type: undefined }, { name: 'declared_only', type: undefined }],
   valueInfo: [],
+}
+
+/** Infers the model a builder holds. */
+function inferBuilt(b: ModelBuilder): InferenceResult {
+  const loaded = readOnnxModel(b.toBytes())
+  return inferModel(loaded.model, loaded.readPayload)
+}
+
+/** The dims of a tensor in an inference result, undefined for anything else. */
+function dimsOf(tensors: InferenceResult['tensors'], name: string): readonly Dim[] | undefined {
+  const type = tensors.get(name)
+  return type?.kind === 'tensor' ? type.dims : undefined
 }
 
 describe('indexGraph', () => {
@@ -137,8 +150,7 @@ describe('the report of a graph', () => {
     b.output('y', 'float32', undefined)
     b.output('z', 'float32', undefined)
     b.output('s', 'int64', undefined)
-    const loaded = readOnnxModel(b.toBytes())
-    const result = inferModel(loaded.model, loaded.readPayload)
+    const result = inferBuilt(b)
     const tensor = (name: string) => {
       const t = result.tensors.get(name)
       return t?.kind === 'tensor' ? t : undefined
@@ -167,8 +179,7 @@ describe('inferred types', () => {
     b.output('y', 'float32', undefined)
     b.output(c, 'int64', undefined)
     b.output(s, 'float16', undefined)
-    const loaded = readOnnxModel(b.toBytes())
-    const { tensors } = inferModel(loaded.model, loaded.readPayload)
+    const { tensors } = inferBuilt(b)
     // same dtype and dims as an input: the input's object
     expect(tensors.get(r1)).toBe(tensors.get('x'))
     expect(tensors.get(r2)).toBe(tensors.get('x'))
@@ -193,18 +204,13 @@ describe('inferred types', () => {
     const u1 = b.op('Transpose', [one], undefined, { name: 'u1' })
     const u2 = b.op('Transpose', [two], undefined, { name: 'u2' })
     for (const [name, dtype] of [[t2, 'float32'], [u1, 'float32'], [u2, 'float32']] as const) b.output(name, dtype, undefined)
-    const loaded = readOnnxModel(b.toBytes())
-    const { tensors } = inferModel(loaded.model, loaded.readPayload)
+    const { tensors } = inferBuilt(b)
     expect(tensors.get(t2)).toBe(tensors.get(t1))
     expect(tensors.get(back)).toEqual({ kind: 'tensor', dtype: 'float32', dims: [2, 3] })
     // each the reverse of its own input's dims (the odd name prints wrapped, as "(p\u0001q)")
-    const dimsOf = (name: string) => {
-      const type = tensors.get(name)
-      return type?.kind === 'tensor' ? type.dims : undefined
-    }
-    expect(dimsOf(u1)).toEqual([...dimsOf(one)!].reverse())
-    expect(dimsOf(u1)).toHaveLength(2)
-    expect(dimsOf(u2)).toEqual(['p', 'q', 1])
+    expect(dimsOf(tensors, u1)).toEqual([...dimsOf(tensors, one)!].reverse())
+    expect(dimsOf(tensors, u1)).toHaveLength(2)
+    expect(dimsOf(tensors, u2)).toEqual(['p', 'q', 1])
   })
 })
 
@@ -217,8 +223,7 @@ describe('node costs', () => {
     const s = b.op('Sigmoid', [r2], undefined, { name: 's' })
     b.node('Relu', [s], ['y'], undefined, { name: 'r3' })
     b.output('y', 'float32', undefined)
-    const loaded = readOnnxModel(b.toBytes())
-    const { executed } = inferModel(loaded.model, loaded.readPayload)
+    const { executed } = inferBuilt(b)
     expect(executed.at).toEqual([0, 1, 2, 3])
     const [c1, c2, c3, c4] = executed.costs
     expect(c2).toBe(c1)
@@ -229,8 +234,6 @@ describe('node costs', () => {
 })
 
 describe('repeated nodes', () => {
-  const typeOf = (tensors: ReadonlyMap<string, unknown>, name: string): unknown => tensors.get(name)
-
   it('run their rule once: the layers of a network give the same types and costs as one object each', () => {
     const b = new ModelBuilder({ opset: 17 })
     let x = b.input('x', 'float32', [1, 4, 8, 8])
@@ -243,14 +246,13 @@ describe('repeated nodes', () => {
     const conv = findOpRule('', 'Conv')!
     const infer = vi.spyOn(conv, 'infer')
     try {
-      const loaded = readOnnxModel(b.toBytes())
-      const { executed, tensors } = inferModel(loaded.model, loaded.readPayload)
+      const { executed, tensors } = inferBuilt(b)
       expect(infer).toHaveBeenCalledTimes(1)
       // the weights of every layer have one type object, so each layer's Conv reads what the first one read
-      expect(typeOf(tensors, 'w2')).toBe(typeOf(tensors, 'w0'))
+      expect(tensors.get('w2')).toBe(tensors.get('w0'))
       expect(executed.costs[4]).toBe(executed.costs[0])
       expect(executed.costs[0]).toEqual({ macs: 4 * 8 * 8 * 4 * 9, flops: 2 * 4 * 8 * 8 * 4 * 9 })
-      expect(typeOf(tensors, x)).toEqual({ kind: 'tensor', dtype: 'float32', dims: [1, 4, 8, 8] })
+      expect(tensors.get(x)).toEqual({ kind: 'tensor', dtype: 'float32', dims: [1, 4, 8, 8] })
     } finally {
       infer.mockRestore()
     }
@@ -270,12 +272,11 @@ describe('repeated nodes', () => {
     const kept = b.op('Transpose', [x], { perm: [0, 1] }, { name: 'kept' })
     for (const name of [wide, tall, 'plain', 'masked', flipped, kept]) b.output(name, 'float32', undefined)
     b.output('mask', 'bool', undefined)
-    const loaded = readOnnxModel(b.toBytes())
-    const { tensors } = inferModel(loaded.model, loaded.readPayload)
-    const dims = (name: string): unknown => (tensors.get(name) as { dims?: unknown } | undefined)?.dims
+    const { tensors } = inferBuilt(b)
+    const dims = (name: string) => dimsOf(tensors, name)
     expect([dims(wide), dims(tall)]).toEqual([[1, 6], [6, 1]])
     expect([dims('plain'), dims('masked'), dims('mask')]).toEqual([[2, 3], [2, 3], [2, 3]])
-    expect(typeOf(tensors, 'mask')).toEqual({ kind: 'tensor', dtype: 'bool', dims: [2, 3] })
+    expect(tensors.get('mask')).toEqual({ kind: 'tensor', dtype: 'bool', dims: [2, 3] })
     expect([dims(flipped), dims(kept)]).toEqual([[3, 2], [2, 3]])
   })
 
@@ -286,10 +287,9 @@ describe('repeated nodes', () => {
     const second = b.op('NonZero', [x], undefined, { name: 'second' })
     b.output(first, 'int64', undefined)
     b.output(second, 'int64', undefined)
-    const loaded = readOnnxModel(b.toBytes())
-    const { tensors } = inferModel(loaded.model, loaded.readPayload)
-    expect(typeOf(tensors, first)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2, 'first.count'] })
-    expect(typeOf(tensors, second)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2, 'second.count'] })
+    const { tensors } = inferBuilt(b)
+    expect(tensors.get(first)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2, 'first.count'] })
+    expect(tensors.get(second)).toEqual({ kind: 'tensor', dtype: 'int64', dims: [2, 'second.count'] })
   })
 })
 
