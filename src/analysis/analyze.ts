@@ -217,9 +217,13 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const memoryAccessBytes = memorySum.value()
   // the graph's real inputs (not initializers listed as inputs), each name once
   const liveInputs: number[] = []
+  const listed = new Uint8Array(index.names.length)
   for (const v of graph.inputs) {
     const id = index.ids.get(v.name)!
-    if (isWeight[id] === 0 && !liveInputs.includes(id)) liveInputs.push(id)
+    if (isWeight[id] === 0 && listed[id] === 0) {
+      listed[id] = 1
+      liveInputs.push(id)
+    }
   }
   const isGraphOutput = new Uint8Array(index.names.length)
   for (const o of graph.outputs) isGraphOutput[index.ids.get(o.name)!] = 1
@@ -228,6 +232,8 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
   const complete = unknown.size === 0 && result.blockedNodes === 0
 
   const unresolved = new Map<string, string[]>()
+  // the symbols of each distinct figure, found once: a deep decoder repeats its layers' figures thousands of times
+  const symbolsOf = new Map<string, readonly string[]>()
   for (let n = 0; n < executed.at.length; n++) {
     const cost = rows.costs[n]
     const read = rows.bytesRead[n]!
@@ -236,10 +242,13 @@ function buildReport(model: OnnxModel, result: InferenceResult, readPayload: Pay
     if (typeof cost?.macs !== 'string' && typeof cost?.flops !== 'string' && typeof read !== 'string' && typeof written !== 'string') continue
     const name = rows.labels[n]!
     for (const v of [cost?.macs ?? null, cost?.flops ?? null, read, written]) {
-      for (const s of v === null ? [] : dimSymbols(v)) {
-        const list = unresolved.get(s) ?? []
+      if (typeof v !== 'string') continue
+      let symbols = symbolsOf.get(v)
+      if (symbols === undefined) symbolsOf.set(v, (symbols = dimSymbols(v)))
+      for (const s of symbols) {
+        let list = unresolved.get(s)
+        if (list === undefined) unresolved.set(s, (list = []))
         if (list.length < 5 && !list.includes(name)) list.push(name)
-        unresolved.set(s, list)
       }
     }
   }

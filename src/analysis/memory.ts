@@ -162,10 +162,15 @@ export function peakActivationBytes(
   }
   const end = order.length
   const deathAt = (id: number, birth: number): number => (isGraphOutput[id] === 1 ? end : Math.max(birth, lastUse[id]!))
-  // bytes that die after node i
-  const dying = new Array<Dim>(end + 1).fill(0)
+  // the sizes that die after node i, a linked list per node (entries from firstDying[i] through nextDying): summing
+  // them here would print and intern every partial sum of symbolic sizes
+  const firstDying = new Int32Array(end + 1).fill(-1)
+  const nextDying: number[] = []
+  const dyingSize: Dim[] = []
   const dies = (at: number, size: Dim): void => {
-    dying[at] = dimAdd(dying[at]!, size)
+    nextDying.push(firstDying[at]!)
+    firstDying[at] = dyingSize.length
+    dyingSize.push(size)
   }
   const live = new DimPeak()
   for (const id of graphInputs) {
@@ -187,7 +192,7 @@ export function peakActivationBytes(
       }
     }
     if (live.mark()) atNode = i
-    if (dying[i] !== 0) live.sub(dying[i]!)
+    for (let e = firstDying[i]!; e >= 0; e = nextDying[e]!) live.sub(dyingSize[e]!)
   }
   const peak = live.value()
   return { peak, atNode }

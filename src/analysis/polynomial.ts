@@ -210,30 +210,64 @@ function nonNegative(p: Poly, from: number | ReadonlyMap<string, number>): boole
   let allNonNegative = true
   for (const [mono, c] of p) {
     if (c < 0) allNonNegative = false
-    if (mono !== '' && monoInfo(mono).atoms.some((a) => atomSign(a) === undefined)) return false
+    if (mono !== '' && monoSigns(mono).unknown) return false
   }
   if (allNonNegative) return true
   const shifted: Poly = new Map()
   for (const [mono, c] of p) {
-    const atoms = monoInfo(mono).atoms
-    const symbols = atoms.filter((a) => atomSign(a) === 1)
-    const fixed = atoms.filter((a) => atomSign(a) !== 1)
     // (from + y1)(from + y2)…: every subset of the symbols keeps its y's, the rest contribute `from`
-    const n = symbols.length
-    for (let mask = 0; mask < 1 << n; mask++) {
-      const kept: string[] = [...fixed]
+    for (const { key, dropped } of monoSigns(mono).expansion) {
       let coef: Coef = c
-      for (let i = 0; i < n; i++) {
-        if (mask & (1 << i)) kept.push(symbols[i]!)
-        else coef = cMul(coef, typeof from === 'number' ? from : from.get(symbols[i]!) ?? 1)
-      }
-      const key = kept.sort().join(SEP)
+      if (from !== 1) for (const symbol of dropped) coef = cMul(coef, typeof from === 'number' ? from : from.get(symbol) ?? 1)
       const prev = shifted.get(key)
       shifted.set(key, prev === undefined ? coef : cAdd(prev, coef))
     }
   }
   for (const c of shifted.values()) if (c < 0) return false
   return true
+}
+
+/** What {@link nonNegative} needs of a monomial, worked out once per key (see {@link monoSigns}). */
+interface MonoSigns {
+  /** An atom of unknown sign occurs in it: no sign test can be made. */
+  readonly unknown: boolean
+  /**
+   * The product of (from + y) over its symbols (atoms ≥ 1), expanded: for each subset of the symbols, the monomial
+   * the kept ones form with the atoms that stay variables, and the symbols replaced by `from`.
+   */
+  readonly expansion: readonly { readonly key: string; readonly dropped: readonly string[] }[]
+}
+
+const MONO_SIGNS = new Map<string, MonoSigns>()
+
+/**
+ * A monomial's signs and expansion, worked out once per key: a polynomial compared at every step of a schedule
+ * (the peak of live bytes over 24,000 nodes) expands the same monomials again and again. Signs are fixed once
+ * known (`atomSign` keeps them), so the cache is too.
+ */
+function monoSigns(mono: string): MonoSigns {
+  let signs = MONO_SIGNS.get(mono)
+  if (signs !== undefined) return signs
+  const atoms = monoInfo(mono).atoms
+  const unknown = atoms.some((a) => atomSign(a) === undefined)
+  const symbols = atoms.filter((a) => atomSign(a) === 1)
+  const fixed = atoms.filter((a) => atomSign(a) !== 1)
+  const n = symbols.length
+  const expansion: { key: string; dropped: string[] }[] = []
+  if (!unknown) {
+    for (let mask = 0; mask < 1 << n; mask++) {
+      const kept: string[] = [...fixed]
+      const dropped: string[] = []
+      for (let i = 0; i < n; i++) {
+        if (mask & (1 << i)) kept.push(symbols[i]!)
+        else dropped.push(symbols[i]!)
+      }
+      expansion.push({ key: kept.sort().join(SEP), dropped })
+    }
+  }
+  signs = { unknown, expansion }
+  MONO_SIGNS.set(mono, signs)
+  return signs
 }
 
 /** True when p ≤ 0 whenever every symbol is ≥ 1: the test {@link comparePolys} makes of a difference. */
