@@ -8,16 +8,16 @@ import { isFloatType } from '../onnx/dtypes.js'
 import { isScalarAttributeMap } from '../onnx/fast-node.js'
 import { decodeElements } from '../onnx/tensor-data.js'
 import type { AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, ValueInfo, ValueType } from '../onnx/types.js'
-import { createOpContext, nodeLabel, type InferenceServices } from './context.js'
+import { createOpContext, nodeLabel, type InferenceServices, type NodeOpContext } from './context.js'
 import { dimMax, symbolDim, type Dim } from './dims.js'
 import { DimSum } from './dims-running.js'
 import { topologicalOrder } from './graph-order.js'
 import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
 import { Scope, type ValueTable } from './scope.js'
-import { RepeatedNodes, SharedCosts, SharedTypes } from './shared-results.js'
+import { RepeatedNodes, SharedCosts, SharedTypes, ValueWatch } from './shared-results.js'
 import { assertOutputDims } from './output-dims.js'
 import { findOpRule } from './ops/index.js'
-import { MAX_FLOAT_CONSTANT_VALUE_ELEMENTS, MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type SubgraphResult, type TensorType } from './types.js'
+import { MAX_FLOAT_CONSTANT_VALUE_ELEMENTS, MAX_VALUE_ELEMENTS, type InferredType, type OpCost, type OpRule, type SubgraphResult, type TensorType } from './types.js'
 import type { TensorPayload } from '../onnx/types.js'
 
 /** What the caller knows about the inputs. */
@@ -103,7 +103,8 @@ class Engine {
   private readonly tensorCache = new WeakMap<OnnxTensor, TensorType>()
   private readonly sharedTypes = new SharedTypes()
   private readonly sharedCosts = new SharedCosts()
-  private readonly repeatedNodes = new RepeatedNodes()
+  private readonly repeatedNodes = new RepeatedNodes(this.sharedTypes)
+  private readonly valueWatch = new ValueWatch()
   private readonly declared = new WeakMap<OnnxGraph, Map<string, ValueInfo>>()
   private nodeCount = 0
   private countedNodes = 0
@@ -284,8 +285,10 @@ class Engine {
     let subgraphs: readonly SubgraphCost[] = NO_SUBGRAPHS
     let outputs: readonly (InferredType | undefined)[]
     let cost: OpCost | undefined
-    // set when the rule's result may stand for nodes that repeat this one (see RepeatedNodes)
+    // set when the rule's result may stand for nodes that repeat this one (see RepeatedNodes), and when it holds
+    // whatever the values of the constants it read (see ValueWatch)
     let keep = false
+    let valueFree = false
     if (fn !== undefined) {
       const result = this.inferFunction(fn, node, inputs)
       outputs = result.outputs
@@ -312,11 +315,25 @@ class Engine {
         defineOutputs(scope, at, known.outputs)
         return { cost: known.cost, subgraphs: NO_SUBGRAPHS }
       }
-      const ctx = createOpContext(node, opset, inputs, services)
+      // a node that may repeat and reads constants runs with them watched; a run that read a value or passed a
+      // constant on (or failed) is run again as it is, so that no watching proxy is kept or put in a message
+      const watched = outputMask < 0 ? undefined : this.valueWatch.watch(inputs)
+      let ctx = createOpContext(node, opset, watched ?? inputs, services)
+      let ran: { outputs: readonly (InferredType | undefined)[]; cost: OpCost | undefined } | undefined
+      if (watched !== undefined) {
+        try {
+          ran = runRule(rule, node, ctx)
+        } catch {
+          ran = undefined
+        }
+        if (ran !== undefined && this.valueWatch.escaped(ran.outputs)) ran = undefined
+        valueFree = ran !== undefined && !this.valueWatch.read
+        if (ran === undefined) ctx = createOpContext(node, opset, inputs, services)
+      }
       try {
-        outputs = rule.infer(ctx)
-        assertOutputDims(node, outputs)
-        cost = this.sharedCosts.share(rule.cost(ctx, outputs))
+        ran ??= runRule(rule, node, ctx)
+        outputs = ran.outputs
+        cost = this.sharedCosts.share(ran.cost)
       } catch (error) {
         if (isModelgateError(error)) throw error
         throw new ModelgateError('E_INTERNAL', `Inferring node ${nodeLabel(node)} (${node.opType}) failed: ${(error as Error).message}.`, { node: nodeLabel(node), cause: error })
@@ -332,7 +349,7 @@ class Engine {
     }
     const shared = new Array<InferredType | undefined>(outputStart[at + 1]! - outputStart[at]!)
     for (let k = 0; k < shared.length; k++) shared[k] = this.sharedTypes.share(outputs[k], inputs)
-    if (keep) this.repeatedNodes.keep({ outputs: shared, cost })
+    if (keep) this.repeatedNodes.keep({ outputs: shared, cost }, valueFree)
     defineOutputs(scope, at, shared)
     return { cost, subgraphs }
   }
@@ -410,6 +427,13 @@ class Engine {
       return { outputs: fn.outputs.map((o) => scope.get(o)), cost }
     })
   }
+}
+
+/** A rule's outputs (their dims checked) and cost for `node`, seen through `ctx`. */
+function runRule(rule: OpRule, node: OnnxNode, ctx: NodeOpContext): { outputs: readonly (InferredType | undefined)[]; cost: OpCost | undefined } {
+  const outputs = rule.infer(ctx)
+  assertOutputDims(node, outputs)
+  return { outputs, cost: rule.cost(ctx, outputs) }
 }
 
 /** Defines the outputs of node `at` of the scope's graph (omitted ones, `''`, have no id). */

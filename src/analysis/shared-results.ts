@@ -3,6 +3,7 @@
  * few values (every block of a network writes the same activations at the same cost), and they all stay alive
  * until the report is built. Results are never changed in place, so one object can stand for all equal ones.
  */
+import { isFloatType } from '../onnx/dtypes.js'
 import type { AttributeValue } from '../onnx/types.js'
 import type { InferredType, OpCost, TensorType } from './types.js'
 
@@ -29,7 +30,18 @@ export class SharedTypes {
     this.byKey.set(key, out)
     return out
   }
+
+  /**
+   * The type without known elements of `t`'s dtype and dims, one object per pair: what a rule that never looked at
+   * a constant's value saw of it (see {@link ValueWatch}).
+   */
+  valueless(t: TensorType): TensorType {
+    return this.share({ kind: 'tensor', dtype: t.dtype, dims: t.dims }, NO_TYPES) as TensorType
+  }
 }
+
+/** No types (see SharedTypes.share). */
+const NO_TYPES: readonly (InferredType | undefined)[] = Object.freeze([])
 
 /** True when both have the same dtype and the same (known) dims. */
 function sameType(a: TensorType, b: TensorType): boolean {
@@ -68,11 +80,21 @@ interface SeenNode extends RuleResult {
   readonly opType: string
   readonly opset: number
   readonly outputMask: number
+  /**
+   * The input types the rule saw; when {@link valueFree}, with each constant's type replaced by its value-less one
+   * ({@link SharedTypes.valueless}).
+   */
   readonly inputs: readonly (InferredType | undefined)[]
+  /** True when the rule never looked at the value of a constant input: the result holds for any values. */
+  readonly valueFree: boolean
 }
 
-/** Results kept per rule and attribute map: the latest few (a repeated block meets each kind of node a few ways). */
-const RESULTS_PER_ATTRIBUTES = 4
+/**
+ * Results kept per rule and attribute map: the latest few. A repeated block meets each kind of node a few ways; a
+ * transformer layer meets MatMul six or more (projections, QKᵀ, AV, the MLP), and with 4 kept every one of
+ * ViT-B/16's 72 MatMuls ran its rule (with 16: 6 did).
+ */
+const RESULTS_PER_ATTRIBUTES = 16
 
 /** Attribute maps without attributes, as one key (nodes decoded by protobufjs each have a map of their own). */
 const EMPTY_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
@@ -86,6 +108,8 @@ const EMPTY_ATTRIBUTES: ReadonlyMap<string, AttributeValue> = new Map()
  * whose attributes hold no tensor or graph (a rule could read those as values, or run subgraphs).
  */
 export class RepeatedNodes {
+  constructor(private readonly types: SharedTypes) {}
+
   private readonly byRule = new Map<object, Map<ReadonlyMap<string, AttributeValue>, SeenNode[]>>()
   /** The node the last {@link find} did not find, and the list its result goes to: for {@link keep}. */
   private missed: SeenNode[] | undefined
@@ -114,12 +138,15 @@ export class RepeatedNodes {
     const key = attributes.size === 0 ? EMPTY_ATTRIBUTES : attributes
     let seen = byAttributes.get(key)
     if (seen === undefined) byAttributes.set(key, (seen = []))
+    // the inputs as a value-free result is kept: built when such a result is met (a node reading constants)
+    let valueless: readonly (InferredType | undefined)[] | undefined
     for (let s = 0; s < seen.length; s++) {
       const known = seen[s]!
       if (known.opType !== opType || known.domain !== domain || known.opset !== opset || known.outputMask !== outputMask || known.inputs.length !== inputs.length) continue
+      const compared = known.valueFree ? (valueless ??= this.withoutValues(inputs)) : inputs
       let i = 0
-      while (i < inputs.length && known.inputs[i] === inputs[i]) i++
-      if (i === inputs.length) return known
+      while (i < compared.length && known.inputs[i] === compared[i]) i++
+      if (i === compared.length) return known
     }
     this.missed = seen
     this.missedDomain = domain
@@ -130,8 +157,12 @@ export class RepeatedNodes {
     return undefined
   }
 
-  /** Keeps the rule's result for the node the last {@link find} did not find (called before any other find). */
-  keep(result: RuleResult): void {
+  /**
+   * Keeps the rule's result for the node the last {@link find} did not find (called before any other find).
+   * @param valueFree true when the rule never looked at a constant input's value (see {@link ValueWatch}): the
+   *   result then stands for the same node reading other constants of the same dtypes and dims
+   */
+  keep(result: RuleResult, valueFree: boolean): void {
     const seen = this.missed
     if (seen === undefined) return
     this.missed = undefined
@@ -141,9 +172,96 @@ export class RepeatedNodes {
       opType: this.missedOpType,
       opset: this.missedOpset,
       outputMask: this.missedMask,
-      inputs: this.missedInputs,
+      inputs: valueFree ? this.withoutValues(this.missedInputs) : this.missedInputs,
+      valueFree,
       outputs: result.outputs,
       cost: result.cost,
     })
+  }
+
+  /** `inputs` with each float constant's type replaced by its value-less one (see {@link isFloatConstant}). */
+  private withoutValues(inputs: readonly (InferredType | undefined)[]): readonly (InferredType | undefined)[] {
+    let out: (InferredType | undefined)[] | undefined
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i]
+      if (!isFloatConstant(t)) continue
+      out ??= inputs.slice()
+      out[i] = this.types.valueless(t)
+    }
+    return out ?? inputs
+  }
+}
+
+/**
+ * True for a floating-point tensor type whose elements are known: a float constant (a bias, a scale, a GELU's 0.5)
+ * or a value computed from them. Those are what {@link ValueWatch} watches: the values of integer constants (shapes,
+ * axes, indices) are what their readers are there for.
+ */
+export function isFloatConstant(t: InferredType | undefined): t is TensorType {
+  return t?.kind === 'tensor' && t.value !== undefined && isFloatType(t.dtype)
+}
+
+/**
+ * Watches whether a rule looks at the elements of the float constants among its inputs. The rule is given the
+ * inputs with each such constant behind a proxy that notes any read of `value` or `strings` (a spread or key
+ * listing included); a rule that read none, and returned none of those inputs as an output (an Identity of a
+ * constant passes its value on without reading it), gave a result that holds for any values: {@link RepeatedNodes}
+ * then keeps it for the same node reading other constants of the same dtypes and dims. A weight-like constant
+ * (a Conv bias, a per-channel scale, a GELU's 0.5: one per layer) no longer makes each layer's node one of its own.
+ */
+export class ValueWatch {
+  /** True once the rule read a watched input's elements. */
+  read = false
+  private readonly watched: object[] = []
+  private readonly handler: ProxyHandler<TensorType> = {
+    get: (target, key) => {
+      if (key === 'value' || key === 'strings') this.read = true
+      return Reflect.get(target, key)
+    },
+    has: (target, key) => {
+      if (key === 'value' || key === 'strings') this.read = true
+      return Reflect.has(target, key)
+    },
+    ownKeys: (target) => {
+      this.read = true
+      return Reflect.ownKeys(target)
+    },
+    getOwnPropertyDescriptor: (target, key) => {
+      if (key === 'value' || key === 'strings') this.read = true
+      return Reflect.getOwnPropertyDescriptor(target, key)
+    },
+  }
+
+  /**
+   * The inputs with each constant behind a watching proxy (one proxy per distinct constant), or undefined when no
+   * input is a constant. Starts a new watch.
+   */
+  watch(inputs: readonly (InferredType | undefined)[]): readonly (InferredType | undefined)[] | undefined {
+    this.read = false
+    this.watched.length = 0
+    let out: (InferredType | undefined)[] | undefined
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i]
+      if (!isFloatConstant(t)) continue
+      out ??= inputs.slice()
+      const same = inputs.indexOf(t)
+      out[i] = same < i ? out[same] : new Proxy(t, this.handler)
+      if (same === i) this.watched.push(out[i]!)
+    }
+    return out
+  }
+
+  /** True when an output is, or holds, a watched input (it then carries that input's elements on). */
+  escaped(outputs: readonly (InferredType | undefined)[]): boolean {
+    for (let k = 0; k < outputs.length; k++) if (this.holds(outputs[k])) return true
+    return false
+  }
+
+  private holds(t: InferredType | null | undefined): boolean {
+    if (t === undefined || t === null) return false
+    if (this.watched.includes(t)) return true
+    if (t.kind === 'sequence') return (t.elems?.some((e) => this.holds(e)) ?? false) || this.holds(t.elem)
+    if (t.kind === 'optional') return this.holds(t.elem)
+    return false
   }
 }

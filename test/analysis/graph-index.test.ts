@@ -258,6 +258,27 @@ describe('repeated nodes', () => {
     }
   })
 
+  it('run their rule once per distinct node when a layer meets the same op many ways (a transformer\'s MatMuls)', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    let x = b.input('x', 'float32', [1, 4, 16])
+    // seven MatMuls a layer, each of other dims: 16 → 24 → 32 → … → 64 → 16
+    const widths = [16, 24, 32, 40, 48, 56, 64, 16]
+    for (let layer = 0; layer < 3; layer++) {
+      for (let k = 0; k + 1 < widths.length; k++) {
+        x = b.op('MatMul', [x, b.initializer(`w${layer}_${k}`, 'float32', [widths[k]!, widths[k + 1]!])], undefined, { name: `matmul${layer}_${k}` })
+      }
+    }
+    b.output(x, 'float32', undefined)
+    const infer = vi.spyOn(findOpRule('', 'MatMul')!, 'infer')
+    try {
+      const { tensors } = inferBuilt(b)
+      expect(infer).toHaveBeenCalledTimes(widths.length - 1)
+      expect(tensors.get(x)).toEqual({ kind: 'tensor', dtype: 'float32', dims: [1, 4, 16] })
+    } finally {
+      infer.mockRestore()
+    }
+  })
+
   it('are told apart by their input values, the outputs they write and their attributes', () => {
     const b = new ModelBuilder({ opset: 17 })
     const x = b.input('x', 'float32', [2, 3])
@@ -278,6 +299,53 @@ describe('repeated nodes', () => {
     expect([dims('plain'), dims('masked'), dims('mask')]).toEqual([[2, 3], [2, 3], [2, 3]])
     expect(tensors.get('mask')).toEqual({ kind: 'tensor', dtype: 'bool', dims: [2, 3] })
     expect([dims(flipped), dims(kept)]).toEqual([[3, 2], [2, 3]])
+  })
+
+  it('run their rule once for the same node reading other constants of the same dtype and dims, when it never reads their values', () => {
+    // each layer's Conv bias and scale are small float constants, read for their values, and differ layer to layer
+    const b = new ModelBuilder({ opset: 17 })
+    let x = b.input('x', 'float32', [1, 4, 8, 8])
+    for (let layer = 0; layer < 3; layer++) {
+      const conv = b.op('Conv', [x, b.initializer(`w${layer}`, 'float32', [4, 4, 1, 1]), b.initializer(`bias${layer}`, 'float32', [4])], { kernel_shape: [1, 1] }, { name: `conv${layer}` })
+      x = b.op('Mul', [conv, b.initializer(`scale${layer}`, 'float32', [4, 1, 1], [layer, 1, 2, 3])], undefined, { name: `mul${layer}` })
+    }
+    b.output(x, 'float32', undefined)
+    const convInfer = vi.spyOn(findOpRule('', 'Conv')!, 'infer')
+    const mulInfer = vi.spyOn(findOpRule('', 'Mul')!, 'infer')
+    try {
+      const { executed, tensors } = inferBuilt(b)
+      expect(convInfer).toHaveBeenCalledTimes(1)
+      expect(mulInfer).toHaveBeenCalledTimes(1)
+      // the constants keep their own values; the outputs and costs are the first layer's objects
+      expect(tensors.get('scale2')).toEqual({ kind: 'tensor', dtype: 'float32', dims: [4, 1, 1], value: [2, 1, 2, 3] })
+      expect(tensors.get('scale1')).toMatchObject({ value: [1, 1, 2, 3] })
+      expect(executed.costs[5]).toBe(executed.costs[1])
+      expect(executed.costs[0]).toEqual({ macs: 4 * 8 * 8 * 4, flops: 2 * 4 * 8 * 8 * 4 + 4 * 8 * 8 })
+      expect(tensors.get(x)).toEqual({ kind: 'tensor', dtype: 'float32', dims: [1, 4, 8, 8] })
+    } finally {
+      convInfer.mockRestore()
+      mulInfer.mockRestore()
+    }
+  })
+
+  it('are told apart by their float constants\' values when the rule reads them, folds them or passes them on', () => {
+    // Resize scales: float constants of the same dtype and dims whose values give other output dims
+    const b = new ModelBuilder({ opset: 17 })
+    const x = b.input('x', 'float32', [1, 1, 4, 4])
+    const wider = b.initializer('wider', 'float32', [4], [1, 1, 1, 2])
+    const taller = b.initializer('taller', 'float32', [4], [1, 1, 2, 1])
+    const ones = b.initializer('ones', 'float32', [4], [1, 1, 1, 1])
+    const outputs: string[] = []
+    for (const s of [wider, taller]) {
+      // Identity passes the constant on without reading it; Mul folds it; SequenceConstruct holds it
+      const passed = b.op('Identity', [s], undefined, { name: `identity_${s}` })
+      const folded = b.op('Mul', [s, ones], undefined, { name: `mul_${s}` })
+      const held = b.op('SequenceAt', [b.op('SequenceConstruct', [s], undefined, { name: `seq_${s}` }), b.initializer(`zero_${s}`, 'int64', [], [0])], undefined, { name: `at_${s}` })
+      for (const scales of [s, passed, folded, held]) outputs.push(b.op('Resize', [x, '', scales], { mode: 'nearest' }, { name: `resize_${scales}` }))
+    }
+    for (const name of outputs) b.output(name, 'float32', undefined)
+    const { tensors } = inferBuilt(b)
+    expect(outputs.map((name) => dimsOf(tensors, name))).toEqual([...new Array(4).fill([1, 1, 4, 8]), ...new Array(4).fill([1, 1, 8, 4])])
   })
 
   it('are never given the result of a rule that named a symbol after its node', () => {
