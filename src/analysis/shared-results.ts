@@ -15,6 +15,9 @@ import type { InferredType, OpCost, TensorType } from './types.js'
  */
 export class SharedTypes {
   private readonly byKey = new Map<string, TensorType>()
+  /** The latest value-less types {@link valueless} gave. */
+  private readonly recent: TensorType[] = []
+  private next = 0
 
   /** `out`, or an equal type met before. */
   share(out: InferredType | undefined, inputs: readonly (InferredType | undefined)[]): InferredType | undefined {
@@ -36,9 +39,19 @@ export class SharedTypes {
    * a constant's value saw of it (see {@link ValueWatch}).
    */
   valueless(t: TensorType): TensorType {
-    return this.share({ kind: 'tensor', dtype: t.dtype, dims: t.dims }, NO_TYPES) as TensorType
+    // the latest few first: a repeated block's constants (each layer's bias and scale) come back in turn
+    for (let i = 0; i < this.recent.length; i++) if (sameType(this.recent[i]!, t)) return this.recent[i]!
+    const type = this.share({ kind: 'tensor', dtype: t.dtype, dims: t.dims }, NO_TYPES) as TensorType
+    if (type.dims !== undefined) {
+      this.recent[this.next] = type
+      this.next = (this.next + 1) % RECENT_VALUELESS
+    }
+    return type
   }
 }
+
+/** How many of the latest value-less types {@link SharedTypes.valueless} compares with before building a key. */
+const RECENT_VALUELESS = 4
 
 /** No types (see SharedTypes.share). */
 const NO_TYPES: readonly (InferredType | undefined)[] = Object.freeze([])
