@@ -348,6 +348,22 @@ describe('repeated nodes', () => {
     expect(outputs.map((name) => dimsOf(tensors, name))).toEqual([...new Array(4).fill([1, 1, 4, 8]), ...new Array(4).fill([1, 1, 8, 4])])
   })
 
+  it('are told apart by their float constants\' dims', () => {
+    // constants of one dtype whose dims broadcast differently, in turn
+    const b = new ModelBuilder({ opset: 17 })
+    const x = b.input('x', 'float32', [4, 1])
+    const outputs: string[] = []
+    for (let k = 0; k < 2; k++) {
+      for (const dims of [[4], [1], [1, 4]]) {
+        const c = b.initializer(`c${k}_${dims.join('x')}`, 'float32', dims, new Array(dims.reduce((p, d) => p * d, 1)).fill(k + 1))
+        outputs.push(b.op('Mul', [x, c], undefined, { name: `mul${k}_${dims.join('x')}` }))
+      }
+    }
+    for (const name of outputs) b.output(name, 'float32', undefined)
+    const { tensors } = inferBuilt(b)
+    expect(outputs.map((name) => dimsOf(tensors, name))).toEqual([[4, 4], [4, 1], [4, 4], [4, 4], [4, 1], [4, 4]])
+  })
+
   it('are never given the result of a rule that named a symbol after its node', () => {
     const b = new ModelBuilder({ opset: 17 })
     const x = b.input('x', 'float32', [2, 3])
