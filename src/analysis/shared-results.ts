@@ -94,11 +94,11 @@ interface SeenNode extends RuleResult {
   readonly opset: number
   readonly outputMask: number
   /**
-   * The input types the rule saw; when {@link valueFree}, with each constant's type replaced by its value-less one
-   * ({@link SharedTypes.valueless}).
+   * The input types the rule saw; when {@link valueFree}, with each float constant's type replaced by its
+   * value-less one ({@link SharedTypes.valueless}).
    */
   readonly inputs: readonly (InferredType | undefined)[]
-  /** True when the rule never looked at the value of a constant input: the result holds for any values. */
+  /** True when the rule never looked at the value of a float constant input: the result holds for any values. */
   readonly valueFree: boolean
 }
 
@@ -172,8 +172,8 @@ export class RepeatedNodes {
 
   /**
    * Keeps the rule's result for the node the last {@link find} did not find (called before any other find).
-   * @param valueFree true when the rule never looked at a constant input's value (see {@link ValueWatch}): the
-   *   result then stands for the same node reading other constants of the same dtypes and dims
+   * @param valueFree true when the rule never looked at a float constant input's value (see {@link ValueWatch}):
+   *   the result then stands for the same node reading other constants of the same dtypes and dims
    */
   keep(result: RuleResult, valueFree: boolean): void {
     const seen = this.missed
@@ -246,8 +246,8 @@ export class ValueWatch {
   }
 
   /**
-   * The inputs with each constant behind a watching proxy (one proxy per distinct constant), or undefined when no
-   * input is a constant. Starts a new watch.
+   * The inputs with each float constant behind a watching proxy (one proxy per distinct constant), or undefined
+   * when no input is one. Starts a new watch.
    */
   watch(inputs: readonly (InferredType | undefined)[]): readonly (InferredType | undefined)[] | undefined {
     this.read = false
