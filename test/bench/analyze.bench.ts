@@ -57,10 +57,10 @@ const { analyzeModel } = (await import(DIST.href)) as typeof import('../../src/a
 /** The deep decoder of task H: many small layers, so that the graph, not the weights, is large. */
 const DEEP_LLM: LlmConfig = { layers: 1600, hidden: 256, heads: 8, kvHeads: 2, intermediate: 512, vocab: 1000, weights: 'float32' }
 
-/** The issue's targets. */
 /** Pairs of fresh processes timed for {@link firstAnalysis}. */
 const FIRST_PAIRS = 5
 
+/** The issue's targets. */
 const TARGETS = {
   analyzeToReadFile: 0.2,
   sessionCreateToAnalyze: 10,
@@ -208,13 +208,17 @@ async function rssChild(mode: string, path: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ before, peakBefore: peakBefore.bytes, peakAfter: peakAfter.bytes, source: peakAfter.source, growth, kept: typeof result })}\n`)
 }
 
+/** Runs a fresh process to its end and returns the JSON document on the last line it printed. */
+function childResult<T>(what: string, command: string, args: readonly string[]): T {
+  const child = spawnSync(command, args, { encoding: 'utf8' })
+  if (child.status !== 0) throw new Error(`${what} failed: ${child.stderr}`)
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as T
+}
+
 /** Spawns a fresh process that runs {@link rssChild}; returns its peak RSS growth in bytes. */
 function rssGrowth(mode: 'analyze' | 'readFile', path: string): { growth: number; source: string } {
   const self = fileURLToPath(import.meta.url)
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--rss-child', mode, path], { encoding: 'utf8' })
-  if (child.status !== 0) throw new Error(`RSS child (${mode}) failed: ${child.stderr}`)
-  const line = child.stdout.trim().split('\n').pop() ?? ''
-  return JSON.parse(line) as { growth: number; source: string }
+  return childResult(`RSS child (${mode})`, process.execPath, ['--expose-gc', '--import', 'tsx', self, '--rss-child', mode, path])
 }
 
 /** In a child process: one analysis of the file, the first of this process (modules loaded, nothing compiled yet). */
@@ -240,16 +244,15 @@ print(json.dumps({"ms": (time.perf_counter() - t0) * 1000}), flush=True)
  */
 function firstAnalysis(path: string, python: string, pairs: number): { ours: number[]; onnx: number[] } {
   const self = fileURLToPath(import.meta.url)
-  const one = (command: string, args: string[]): number => {
-    const child = spawnSync(command, args, { encoding: 'utf8' })
-    if (child.status !== 0) throw new Error(`${command} ${args[0]} failed: ${child.stderr}`)
-    return (JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as { ms: number }).ms
-  }
   const ours: number[] = []
   const onnx: number[] = []
+  const runOurs = (): void => {
+    ours.push(childResult<{ ms: number }>('first-analysis child', process.execPath, ['--import', 'tsx', self, '--first-child', path]).ms)
+  }
+  const runOnnx = (): void => {
+    onnx.push(childResult<{ ms: number }>(`${python} (onnx's first run)`, python, ['-c', PYTHON_ONNX_FIRST, path]).ms)
+  }
   for (let i = 0; i < pairs; i++) {
-    const runOurs = (): number => ours.push(one(process.execPath, ['--import', 'tsx', self, '--first-child', path]))
-    const runOnnx = (): number => onnx.push(one(python, ['-c', PYTHON_ONNX_FIRST, path]))
     if (i % 2 === 0) {
       runOurs()
       runOnnx()
