@@ -1,6 +1,7 @@
 /**
  * analyzeModel: a model file (or bytes) → a plain, JSON-serialisable report of every static cost figure.
  */
+import { holdHiddenClasses } from '../_hidden-classes.js'
 import { checkOptionKeys, optionKeys } from '../_options.js'
 import { ModelgateError } from '../errors.js'
 import { readOnnxModel } from '../onnx/load.js'
@@ -144,6 +145,7 @@ export function analyzeModelSync(input: string | Uint8Array, options: AnalyzeOpt
     return buildReport(loaded.model, result, options.dedupeWeights === true ? loaded.readPayload : undefined)
   } finally {
     loaded.close()
+    holdHiddenClasses()
   }
 }
 

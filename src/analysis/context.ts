@@ -2,6 +2,7 @@
  * The OpContext that op rules see: a node, its input types, attribute accessors and the engine's services.
  * One object per node (a class, not closures: a 50,000-node graph creates 50,000 of them).
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 import { ModelgateError } from '../errors.js'
 import type { AttributeValue, OnnxGraph, OnnxNode, OnnxTensor } from '../onnx/types.js'
 import { symbolDim, type Dim } from './dims.js'
@@ -126,6 +127,12 @@ class NodeContext implements NodeOpContext {
     return result
   }
 }
+
+/** The services of the instance kept for V8 (see _hidden-classes.ts): it never runs a rule. */
+function notCalled(): never {
+  throw new Error('the kept NodeContext runs no rule')
+}
+keepHiddenClass(() => new NodeContext({ name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() }, 0, [], { readTensor: notCalled, inferSubgraph: notCalled }))
 
 /** Builds the context an op rule is called with. */
 export function createOpContext(

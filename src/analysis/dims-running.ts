@@ -3,6 +3,7 @@
  * bytes reaches, kept as polynomials and printed once when read (adding symbolic dims one at a time prints and
  * interns every partial result).
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 import { dimMax, type Dim } from './dims.js'
 import { cAdd, cNeg, comparePolys, fromPoly, MAX_CANDIDATES, nonPositive, toPoly, type Poly } from './polynomial.js'
 
@@ -79,6 +80,7 @@ export class DimSum {
     }
   }
 }
+keepHiddenClass(() => new DimSum())
 
 /**
  * The largest value a running total reaches, symbols taken ≥ 1 (the peak of live bytes over a schedule): the
@@ -158,3 +160,4 @@ export class DimPeak {
     return this.kept.map(fromPoly).reduce(dimMax)
   }
 }
+keepHiddenClass(() => new DimPeak())

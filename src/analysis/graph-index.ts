@@ -6,6 +6,9 @@
  */
 import type { OnnxGraph } from '../onnx/types.js'
 
+/** A graph with nothing in it: what the instances kept for V8 are built on (see _hidden-classes.ts). */
+export const EMPTY_GRAPH: OnnxGraph = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] }
+
 /** Id of an omitted optional input or output (`''`). */
 export const NO_VALUE = -1
 

@@ -3,6 +3,7 @@
  * model leaves them free), every node its cost from the op registry. Subgraphs (If/Loop/Scan) and model-local
  * functions are inferred in their own scopes. Unknown ops are recorded, never counted as zero silently.
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 import { ModelgateError, isModelgateError } from '../errors.js'
 import { isFloatType } from '../onnx/dtypes.js'
 import { isScalarAttributeMap } from '../onnx/fast-node.js'
@@ -12,7 +13,7 @@ import { createOpContext, nodeLabel, type InferenceServices, type NodeOpContext 
 import { dimMax, symbolDim, type Dim } from './dims.js'
 import { DimSum } from './dims-running.js'
 import { topologicalOrder } from './graph-order.js'
-import { indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
+import { EMPTY_GRAPH, indexGraph, NO_VALUE, type GraphIndex } from './graph-index.js'
 import { Scope, type ValueTable } from './scope.js'
 import { RepeatedNodes, SharedCosts, SharedTypes, ValueWatch } from './shared-results.js'
 import { assertOutputDims } from './output-dims.js'
@@ -428,6 +429,14 @@ class Engine {
     })
   }
 }
+keepHiddenClass(
+  () =>
+    new Engine(
+      { irVersion: 0, producerName: '', producerVersion: '', opsets: new Map(), graph: EMPTY_GRAPH, functions: [], fileBytes: 0, externalDataBytes: 0 },
+      () => undefined,
+      {},
+    ),
+)
 
 /** A rule's outputs (their dims checked) and cost for `node`, seen through `ctx`. */
 function runRule(rule: OpRule, node: OnnxNode, ctx: NodeOpContext): { outputs: readonly (InferredType | undefined)[]; cost: OpCost | undefined } {

@@ -2,6 +2,7 @@
  * Memory figures: bytes each node reads and writes (memory access cost), and peak activation memory from tensor
  * lifetimes over the execution order — not a sum of all activations.
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 import { byteSize, dataTypeBits } from '../onnx/dtypes.js'
 import type { OnnxNode } from '../onnx/types.js'
 import { dimAdd, dimCeilDiv, dimMul, dimProduct, type Dim } from './dims.js'
@@ -87,6 +88,7 @@ export class TrafficSums {
     return (node.traffic ??= { bytesRead: addAll(counts, 0, writeStart), bytesWritten: addAll(counts, writeStart, end) })
   }
 }
+keepHiddenClass(() => new TrafficSums())
 
 function addAll(dims: readonly Dim[], from: number, to: number): Dim {
   let total: Dim = 0

@@ -2,7 +2,8 @@
  * The values the nodes of a graph can read while it is inferred: the graph's own, kept by id in an array (see
  * graph-index.ts), and those of the scopes around it (an If branch reads its parent graph's values), by name.
  */
-import type { GraphIndex } from './graph-index.js'
+import { keepHiddenClass } from '../_hidden-classes.js'
+import { EMPTY_GRAPH, indexGraph, type GraphIndex } from './graph-index.js'
 import type { InferredType } from './types.js'
 
 /** A graph's inferred values by id. */
@@ -123,3 +124,5 @@ class TypedValues implements ReadonlyMap<string, InferredType> {
     for (const [name, type] of this.entries()) callback.call(thisArg, type, name, this)
   }
 }
+keepHiddenClass(() => new Scope(indexGraph(EMPTY_GRAPH)))
+keepHiddenClass(() => new Scope(indexGraph(EMPTY_GRAPH)).typed())

@@ -3,6 +3,7 @@
  * few values (every block of a network writes the same activations at the same cost), and they all stay alive
  * until the report is built. Results are never changed in place, so one object can stand for all equal ones.
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 import { isFloatType } from '../onnx/dtypes.js'
 import type { AttributeValue } from '../onnx/types.js'
 import type { InferredType, OpCost, TensorType } from './types.js'
@@ -49,6 +50,7 @@ export class SharedTypes {
     return type
   }
 }
+keepHiddenClass(() => new SharedTypes())
 
 /** How many of the latest value-less types {@link SharedTypes.valueless} compares with before building a key. */
 const RECENT_VALUELESS = 4
@@ -80,6 +82,7 @@ export class SharedCosts {
     return cost
   }
 }
+keepHiddenClass(() => new SharedCosts())
 
 /** What a rule gave for a node: its outputs (already shared) and cost. */
 export interface RuleResult {
@@ -204,6 +207,7 @@ export class RepeatedNodes {
     return out ?? inputs
   }
 }
+keepHiddenClass(() => new RepeatedNodes(new SharedTypes()))
 
 /**
  * True for a floating-point tensor type whose elements are known: a float constant (a bias, a scale, a GELU's 0.5)
@@ -278,3 +282,4 @@ export class ValueWatch {
     return false
   }
 }
+keepHiddenClass(() => new ValueWatch())

@@ -4,6 +4,7 @@
  * are recovered by the scanner (function attribute defaults) or documented as ignored.
  */
 import onnxProto from 'onnx-proto'
+import { keepHiddenClass } from '../_hidden-classes.js'
 import { dataTypeName, type DataTypeName } from './dtypes.js'
 import type {
   AttributeValue, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode, OnnxSparseTensor, OnnxTensor, TensorPayload, ValueInfo, ValueType,
@@ -362,6 +363,7 @@ class Converter {
     return undefined
   }
 }
+keepHiddenClass(() => new Converter({ structure: new Uint8Array(0), payloads: [], functionAttributeProtos: [] }, () => ({ kind: 'none' })))
 
 function guessAttributeType(a: onnxProto.onnx.IAttributeProto): number {
   const T = onnx.AttributeProto.AttributeType

@@ -4,6 +4,7 @@
  */
 import { realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { keepHiddenClass } from '../_hidden-classes.js'
 import { ModelgateError } from '../errors.js'
 import type { TensorPayload } from './types.js'
 
@@ -80,3 +81,4 @@ export class ExternalDataResolver {
     return total
   }
 }
+keepHiddenClass(() => new ExternalDataResolver(undefined, undefined))

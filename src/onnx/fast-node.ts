@@ -12,6 +12,7 @@
  * lists are exactly as long as they are; and nodes whose attribute fields are the same bytes (every 1×1 Conv of a
  * network with the same strides and pads) share one read-only attribute map.
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 import type { AttributeValue, OnnxNode } from './types.js'
 import { WireReader as Reader } from './wire-reader.js'
 
@@ -71,6 +72,7 @@ class RecentOutputs {
     this.next = (this.next + 1) % RECENT_OUTPUTS
   }
 }
+keepHiddenClass(() => new RecentOutputs())
 
 /** NodeProto.attribute's key byte: field 5, length-delimited. */
 const ATTRIBUTE_KEY = (5 << 3) | 2
@@ -213,6 +215,7 @@ export class SimpleNodeDecoder {
     return map
   }
 }
+keepHiddenClass(() => new SimpleNodeDecoder())
 
 function decodeAttribute(r: Reader, end: number): { name: string; value: AttributeValue } | undefined {
   let name = ''

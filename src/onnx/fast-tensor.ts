@@ -7,6 +7,7 @@
  * that is not valid UTF-8, an unknown or malformed field) returns undefined and protobufjs decodes the tensor
  * instead, which gives the same IR or the exact error. Field numbers are those of onnx/onnx.proto.
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 import { dataTypeName } from './dtypes.js'
 import type { OnnxTensor, TensorPayload } from './types.js'
 import { WireReader } from './wire-reader.js'
@@ -118,3 +119,4 @@ export class SimpleTensorDecoder {
     return { name, dtype: dataTypeName(dataType) ?? 'undefined', dims: dims.slice(0, dimCount), payload }
   }
 }
+keepHiddenClass(() => new SimpleTensorDecoder(() => ({ kind: 'none' }), () => ({ kind: 'none' })))

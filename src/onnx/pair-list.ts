@@ -2,6 +2,7 @@
  * Pairs of numbers — a piece's offset and length, a message's start and end — in one typed list grown by doubling:
  * what the wire scanner and the decoder collect per field of a large model.
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 
 /**
  * Pair i is `at[2i]`, `at[2i + 1]`; pairs `[0, count)` are in use, and setting `count` cuts the list back without
@@ -23,3 +24,4 @@ export class PairList {
     this.count++
   }
 }
+keepHiddenClass(() => new PairList())

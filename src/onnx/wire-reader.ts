@@ -3,6 +3,7 @@
  * what they handle and turns `ok` false at the first thing they do not, so that protobufjs decodes that message
  * instead and gives the same result or the exact error.
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 
 /**
  * Reads fields of the messages inside one buffer; `ok` turns false at the first thing the decoder reading them does
@@ -96,3 +97,4 @@ export class WireReader {
     else this.ok = false
   }
 }
+keepHiddenClass(() => new WireReader(new ArrayBuffer(0)))

@@ -6,6 +6,7 @@
  * 12-byte `raw_data` marker that points into the payload table.
  * Field numbers are those of onnx/onnx.proto (IR 13).
  */
+import { keepHiddenClass } from '../_hidden-classes.js'
 import type { PayloadEncoding } from './types.js'
 import { PairList } from './pair-list.js'
 import { plainNodeBytes } from './wire-plain-node.js'
@@ -169,6 +170,7 @@ class Plan {
     this.total += 2 + MARKER_LENGTH
   }
 }
+keepHiddenClass(() => new Plan())
 
 const MARKER_MAGIC = Uint8Array.of(0x4d, 0x47, 0x50, 0x4c)
 
