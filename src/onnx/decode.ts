@@ -1,6 +1,6 @@
 /**
- * The one module that knows onnx-proto: decodes the structure the wire scanner copied out of a model into
- * modelgate's plain IR (`types.ts`). onnx-proto is compiled from the ONNX 1.10 schema; fields it does not know
+ * The one module that knows onnx-proto: decodes the structure the wire scanner copied out of a model, or a model
+ * in memory read in place (see decodeModelDirect), into modelgate's plain IR (`types.ts`). onnx-proto is compiled from the ONNX 1.10 schema; fields it does not know
  * are recovered by the scanner (function attribute defaults) or documented as ignored.
  */
 import onnxProto from 'onnx-proto'
@@ -12,7 +12,8 @@ import type {
 import { SimpleNodeDecoder } from './fast-node.js'
 import { SimpleTensorDecoder } from './fast-tensor.js'
 import { PairList } from './pair-list.js'
-import { markerIndex, type ScanResult } from './wire.js'
+import { memorySource } from './source.js'
+import { MODEL_WIRE_TYPES, markerIndex, scanPart, type PartKind, type ScanResult, type ScanSource, type SkippedPayload } from './wire.js'
 
 const { onnx } = onnxProto
 
@@ -41,22 +42,35 @@ export function decodeScannedModel(scan: ScanResult, fileBytes: number, resolveE
   // graph, decoding them all and keeping them took 3.5× as long as decoding them one by one, the difference being
   // garbage collection). Any failure on that path re-runs the whole-model decode below, which gives the exact error.
   try {
-    const split = decodeWithoutMainGraphParts(scan.structure)
-    if (split !== undefined) return convertModel(split.model, split, scan, fileBytes, resolveExternal)
+    const split = decodeWithoutMainGraphParts(scan.structure, false)
+    if (split !== undefined) return convertModel(split.model, split, new Converter(scan, resolveExternal), fileBytes)
   } catch {
     // decoded again below
   }
-  return convertModel(onnx.ModelProto.decode(scan.structure), undefined, scan, fileBytes, resolveExternal)
+  return convertModel(onnx.ModelProto.decode(scan.structure), undefined, new Converter(scan, resolveExternal), fileBytes)
 }
 
-function convertModel(
-  model: onnxProto.onnx.ModelProto,
-  main: MainGraphParts | undefined,
-  scan: ScanResult,
-  fileBytes: number,
-  resolveExternal: ExternalResolver,
-): Omit<OnnxModel, 'externalDataBytes'> {
-  const convert = new Converter(scan, resolveExternal)
+/**
+ * Decodes a whole model held in memory without the wire scan, to the IR {@link decodeScannedModel} gives for the
+ * scanned model: the main graph's nodes and initializers are read in place (a payload becomes the same `file`
+ * location the scan would record: its offset in `bytes`), and the few messages the direct decoders do not read
+ * (a Constant node's tensor, a node with a subgraph, an unusual tensor) are scanned on their own, at the depth the
+ * scan would meet them, and decoded from that structure as the scan path decodes them. On a graph of small nodes
+ * this spares copying the structure and reading every message twice (the scan, then the decode).
+ * Returns undefined, before doing much, for what only the scan path reads as it must: a model with functions
+ * (their attribute defaults are recovered by the scan), sparse initializers, or top-level fields that are not
+ * well-formed. Anything that fails on the way (a malformed message, a DecodeError) throws, and the caller then
+ * takes the scan path, which reports the exact error: this path only ever returns what that one would.
+ */
+export function decodeModelDirect(bytes: Uint8Array, resolveExternal: ExternalResolver): Omit<OnnxModel, 'externalDataBytes'> | undefined {
+  const split = decodeWithoutMainGraphParts(bytes, true)
+  if (split === undefined) return undefined
+  const payloads: SkippedPayload[] = []
+  const convert = new Converter({ structure: bytes, payloads, functionAttributeProtos: [] }, resolveExternal, { source: memorySource(bytes), base: bytes.byteOffset, payloads })
+  return convertModel(split.model, split, convert, bytes.length)
+}
+
+function convertModel(model: onnxProto.onnx.ModelProto, main: MainGraphParts | undefined, convert: Converter, fileBytes: number): Omit<OnnxModel, 'externalDataBytes'> {
   if (model.graph === null || model.graph === undefined) throw new DecodeError('the model has no graph')
   const opsets = new Map<string, number>()
   for (const o of model.opsetImport ?? []) opsets.set(o.domain ?? '', toInt(o.version, 'opset version'))
@@ -77,14 +91,21 @@ interface MainGraphParts {
   readonly initializers: EncodedMessages
 }
 
+/** ModelProto.functions and GraphProto.sparse_initializer: what only the scan path reads (see decodeModelDirect). */
+const SCANNED_ONLY_MODEL_FIELDS: ReadonlySet<number> = new Set([25])
+const SCANNED_ONLY_GRAPH_FIELDS: ReadonlySet<number> = new Set([15])
+
 /**
  * The ModelProto decoded without its main graph's nodes and initializers, and the bytes of each; undefined (or a
  * throw) when that could differ from decoding the whole: the model is then decoded in one go. Runs of other fields
  * are decoded apart, and protobufjs ends a run exactly at its end or throws, with one exception that `cutFields`
  * rules out, so decoding them apart reads every field as decoding the whole does.
+ * @param direct the bytes are the model itself, not the scanned structure: the checks the scan makes at the top
+ *   and in the graph are made here, and the nodes' and initializers' ends are not checked (they are read by the
+ *   direct decoders, or scanned on their own first)
  */
-function decodeWithoutMainGraphParts(bytes: Uint8Array): ({ model: onnxProto.onnx.ModelProto } & MainGraphParts) | undefined {
-  const top = cutFields(bytes, 7)
+function decodeWithoutMainGraphParts(bytes: Uint8Array, direct: boolean): ({ model: onnxProto.onnx.ModelProto } & MainGraphParts) | undefined {
+  const top = cutFields(bytes, 7, direct ? { refuse: SCANNED_ONLY_MODEL_FIELDS, wireTypes: MODEL_WIRE_TYPES } : undefined)
   if (top === undefined || top.filter((s) => s.field).length !== 1) return undefined
   const model = new onnx.ModelProto()
   let parts: MainGraphParts | undefined
@@ -98,7 +119,7 @@ function decodeWithoutMainGraphParts(bytes: Uint8Array): ({ model: onnxProto.onn
     // GraphProto.node (1) and .initializer (5)
     const nodeRanges = new PairList()
     const initializerRanges = new PairList()
-    const cut = cutFields(s.bytes, new Map([[1, nodeRanges], [5, initializerRanges]]))
+    const cut = cutFields(s.bytes, new Map([[1, nodeRanges], [5, initializerRanges]]), direct ? { refuse: SCANNED_ONLY_GRAPH_FIELDS, rangeEnds: false } : undefined)
     if (cut === undefined) return undefined
     parts = { nodes: { bytes: s.bytes, ranges: nodeRanges }, initializers: { bytes: s.bytes, ranges: initializerRanges } }
     const graph = new onnx.GraphProto()
@@ -129,15 +150,26 @@ function mergeFields(target: object, part: object): void {
   }
 }
 
+/** What {@link cutFields} checks besides its own rules, for bytes the wire scan has not checked. */
+interface CutChecks {
+  /** Fields whose presence makes the cut undefined. */
+  readonly refuse?: ReadonlySet<number>
+  /** Field → the wire type it must have (else undefined). */
+  readonly wireTypes?: Readonly<Record<number, number>>
+  /** Whether the ranges' ends are checked like the pieces' (default true). */
+  readonly rangeEnds?: boolean
+}
+
 /**
  * A message's bytes cut into runs of fields and the contents of each length-delimited field that is cut, in order.
  * Undefined when a key or length may read otherwise in protobufjs (more than 5 bytes, 2^32 or more), when a
- * field runs past the end, or when a piece ends in three bytes with the continuation bit: protobufjs's 64-bit
- * varint reader reads one byte past the end of its buffer there without throwing.
+ * field runs past the end, when a field number is 0, or when a piece ends in three bytes with the continuation bit:
+ * protobufjs's 64-bit varint reader reads one byte past the end of its buffer there without throwing.
  * @param cut the field to cut; or fields → ranges, where the contents of each such field go
  *   (the pieces returned are then the runs between them)
  */
-function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, PairList>): { field: boolean; bytes: Uint8Array }[] | undefined {
+function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, PairList>, checks?: CutChecks): { field: boolean; bytes: Uint8Array }[] | undefined {
+  const checkRangeEnds = checks?.rangeEnds ?? true
   const out: { field: boolean; bytes: Uint8Array }[] = []
   let pos = 0
   const varint = (): number => {
@@ -153,7 +185,7 @@ function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, PairList
     return -1
   }
   const piece = (isField: boolean, start: number, end: number, ranges?: PairList): boolean => {
-    if (end - start >= 3 && bytes[end - 1]! >= 0x80 && bytes[end - 2]! >= 0x80 && bytes[end - 3]! >= 0x80) return false
+    if ((ranges === undefined || checkRangeEnds) && endsInContinuation(bytes, start, end)) return false
     if (isField && ranges !== undefined) ranges.push(start, end)
     else if (isField || end > start) out.push({ field: isField, bytes: bytes.subarray(start, end) })
     return true
@@ -170,6 +202,12 @@ function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, PairList
     } else len = wireType === 1 ? 8 : wireType === 5 ? 4 : wireType === 2 ? varint() : -1
     if (len < 0 || pos + len > bytes.length) return undefined
     const field = Math.floor(key / 8)
+    if (field === 0) return undefined
+    if (checks !== undefined) {
+      if (checks.refuse?.has(field) === true) return undefined
+      const expected = checks.wireTypes?.[field]
+      if (expected !== undefined && expected !== wireType) return undefined
+    }
     if (typeof cut === 'number' ? field === cut : cut.has(field)) {
       const ranges = typeof cut === 'number' ? undefined : cut.get(field)
       if (wireType !== 2 || !piece(false, run, keyStart) || !piece(true, pos, pos + len, ranges)) return undefined
@@ -178,6 +216,11 @@ function cutFields(bytes: Uint8Array, cut: number | ReadonlyMap<number, PairList
     pos += len
   }
   return piece(false, run, bytes.length) ? out : undefined
+}
+
+/** True when `bytes[start, end)` ends in three bytes with the continuation bit (see {@link cutFields}). */
+function endsInContinuation(bytes: Uint8Array, start: number, end: number): boolean {
+  return end - start >= 3 && bytes[end - 1]! >= 0x80 && bytes[end - 2]! >= 0x80 && bytes[end - 3]! >= 0x80
 }
 
 /**
@@ -198,21 +241,38 @@ export function decodeNodeProto(bytes: Uint8Array): OnnxNode {
 function decodeEach<T>(
   { bytes, ranges }: EncodedMessages,
   direct: (bytes: Uint8Array, start: number, end: number) => T | undefined,
-  fallback: (bytes: Uint8Array) => T,
+  fallback: (bytes: Uint8Array, start: number, end: number) => T,
 ): T[] {
   const out = new Array<T>(ranges.count)
   for (let i = 0; i < out.length; i++) {
     const start = ranges.at[2 * i]!
     const end = ranges.at[2 * i + 1]!
-    out[i] = direct(bytes, start, end) ?? fallback(bytes.subarray(start, end))
+    out[i] = direct(bytes, start, end) ?? fallback(bytes, start, end)
   }
   return out
 }
 
+/** Thrown by {@link decodeModelDirect}'s converter for what only the scan path reads as it must. */
+class NotDirect extends Error {}
+
+/** How a converter of {@link decodeModelDirect} reads the main graph's parts: in place, from the model's bytes. */
+interface DirectParts {
+  readonly source: ScanSource
+  /** The model's byteOffset in its buffer: a view's offset minus this is its offset in the model. */
+  readonly base: number
+  /** The payloads its parts' own scans skipped (their markers index this list: the converter's scan's payloads). */
+  readonly payloads: SkippedPayload[]
+}
+
 class Converter {
+  /**
+   * @param direct set when the main graph's nodes and initializers are the model's own bytes, not the scanned
+   *   structure's (see {@link decodeModelDirect})
+   */
   constructor(
     private readonly scan: ScanResult,
     private readonly resolveExternal: ExternalResolver,
+    private readonly direct?: DirectParts,
   ) {}
 
   /** @param encoded the graph's nodes and initializers, each still encoded (decoded and converted one at a time) */
@@ -234,13 +294,33 @@ class Converter {
   /** Encoded nodes, each decoded directly when it is a plain one, else by protobufjs. */
   private nodes(encoded: EncodedMessages): OnnxNode[] {
     const simple = new SimpleNodeDecoder()
-    return decodeEach(encoded, (bytes, start, end) => simple.decode(bytes, start, end), (bytes) => this.node(onnx.NodeProto.decode(bytes)))
+    return decodeEach(encoded, (bytes, start, end) => simple.decode(bytes, start, end), (bytes, start, end) => this.node(onnx.NodeProto.decode(this.part('node', bytes, start, end))))
   }
 
   /** Encoded initializers, each decoded directly when it is a plain one, else by protobufjs. */
   private initializers(encoded: EncodedMessages): OnnxTensor[] {
-    const simple = new SimpleTensorDecoder((raw) => this.rawPayload(raw), (name, entries) => this.resolveExternal(name, entries))
-    return decodeEach(encoded, (bytes, start, end) => simple.decode(bytes, start, end), (bytes) => this.tensor(onnx.TensorProto.decode(bytes)))
+    // read in place, a tensor's raw_data is where its payload lies; in the scanned structure, it is the scan's marker
+    const raw = this.direct === undefined ? (bytes: Uint8Array) => this.rawPayload(bytes) : (bytes: Uint8Array) => this.inPlacePayload(bytes)
+    const simple = new SimpleTensorDecoder(raw, (name, entries) => this.resolveExternal(name, entries))
+    return decodeEach(encoded, (bytes, start, end) => simple.decode(bytes, start, end), (bytes, start, end) => this.tensor(onnx.TensorProto.decode(this.part('tensor', bytes, start, end))))
+  }
+
+  /**
+   * The bytes protobufjs decodes for the node or initializer at `bytes[start, end)`: those bytes in the scanned
+   * structure; read in place, the part's own scan (its payloads skipped as the whole scan skips them).
+   */
+  private part(kind: PartKind, bytes: Uint8Array, start: number, end: number): Uint8Array {
+    if (this.direct === undefined) return bytes.subarray(start, end)
+    const at = bytes.byteOffset - this.direct.base
+    const structure = scanPart(this.direct.source, kind, at + start, at + end, this.direct.payloads)
+    // the scan path would decode this part with the graph's other fields (see cutFields)
+    if (endsInContinuation(structure, 0, structure.length)) throw new NotDirect(`a ${kind} ends in continuation bytes`)
+    return structure
+  }
+
+  /** The payload of a raw_data read in place (a view of the model's bytes): where the scan would record it. */
+  private inPlacePayload(raw: Uint8Array): TensorPayload {
+    return { kind: 'file', encoding: 'raw', offset: raw.byteOffset - this.direct!.base, length: raw.length }
   }
 
   fn(f: onnxProto.onnx.IFunctionProto, index: number): OnnxFunction {

@@ -128,6 +128,8 @@ export class SimpleNodeDecoder {
       const key = r.uint(end)
       const field = key >>> 3
       const wireType = key & 7
+      // field 0: the wire scan refuses it (a model read in place must be refused as the scanned one is)
+      if (field === 0) return undefined
       if (wireType !== 2 || field > 7) {
         // NodeProto's known fields up to 7 are all length-delimited; later ones (overload, metadata, device
         // configurations) carry nothing modelgate reads

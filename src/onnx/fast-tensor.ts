@@ -31,7 +31,8 @@ export class SimpleTensorDecoder {
   private readonly dims: number[] = []
 
   /**
-   * @param rawPayload the payload of a tensor whose raw_data is the given (non-empty) bytes
+   * @param rawPayload the payload of a tensor whose raw_data is the given bytes (in a scanned structure, the
+   *   scan's marker; read in place, the payload itself, maybe empty)
    * @param externalPayload the payload of a tensor stored as external data, from its name and entries
    */
   constructor(
@@ -52,6 +53,7 @@ export class SimpleTensorDecoder {
     let dataType = 0
     let rawStart = 0
     let rawEnd = 0
+    let hasRaw = false
     let location = 0
     let entries: Map<string, string> | undefined
     while (r.pos < stop && r.ok) {
@@ -79,6 +81,10 @@ export class SimpleTensorDecoder {
       } else if (field === NAME && wireType === 2) {
         name = r.string(r.uint(stop))
       } else if (field === RAW_DATA && wireType === 2) {
+        // a second raw_data: the scan's payload table keeps the first, protobufjs the last; protobufjs reads the
+        // scanned structure as the scan path reads it
+        if (hasRaw) return undefined
+        hasRaw = true
         const length = r.uint(stop)
         rawStart = r.pos
         r.pos += length
@@ -113,7 +119,7 @@ export class SimpleTensorDecoder {
     const payload: TensorPayload =
       location === EXTERNAL
         ? this.externalPayload(name, entries ?? new Map())
-        : rawEnd > rawStart
+        : hasRaw
           ? this.rawPayload(r.bytes.subarray(rawStart, rawEnd))
           : { kind: 'none' }
     return { name, dtype: dataTypeName(dataType) ?? 'undefined', dims: dims.slice(0, dimCount), payload }

@@ -1,16 +1,29 @@
 /**
  * Reading a model: a path or bytes → the IR, with every failure turned into a documented ModelgateError.
- * A file is read at offsets: the structure is copied, weight payloads are skipped and read only on demand.
+ * A file is read at offsets: the structure is copied, weight payloads are skipped and read only on demand — or,
+ * when its nodes are most of it, read whole and decoded in place, as bytes given in memory are.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ModelgateError, isModelgateError } from '../errors.js'
-import { DecodeError, decodeScannedModel } from './decode.js'
+import { DecodeError, decodeModelDirect, decodeScannedModel, type ExternalResolver } from './decode.js'
 import { ExternalDataResolver } from './external-data.js'
 import { fileSource, memorySource, type ByteSource } from './source.js'
 import type { OnnxModel, TensorPayload } from './types.js'
 import { assertDeclaredDims } from './declared-dims.js'
-import { WireError, WireNestingError, scanModel } from './wire.js'
+import { WireError, WireNestingError, nodesMakeUp, scanModel } from './wire.js'
+
+/**
+ * A model file whose main graph's nodes make up at least this share of its bytes is read whole and decoded in place
+ * (see decodeModelDirect), up to {@link READ_WHOLE_MAX_BYTES}: on a graph of many small nodes that spares the wire
+ * scan's pass and copy (the 50,000-node bench graph, 7 MB, 68 % nodes: its load ≈ 1.5× as fast), and the weights
+ * read along cost less than that saves. Any other file is scanned, its payloads skipped, never read: reading a
+ * 10 MB mobilenet whole (1 % nodes) took 4× as long as its whole analysis.
+ */
+export const READ_WHOLE_NODE_SHARE = 0.25
+
+/** The largest file read whole (see {@link READ_WHOLE_NODE_SHARE}): what it holds in memory while it is decoded. */
+export const READ_WHOLE_MAX_BYTES = 32 * 1024 * 1024
 
 /** A model read from disk or memory, with access to its payloads until closed. */
 export interface LoadedModel {
@@ -50,8 +63,12 @@ export function readOnnxModel(input: string | Uint8Array): LoadedModel {
   try {
     sniff(source, label, fileOpt)
     const externals = new ExternalDataResolver(path === undefined ? undefined : dirname(path), path)
-    const scan = scanModel(source)
-    const decoded = decodeScannedModel(scan, source.length, (name, entries) => externals.resolve(name, entries))
+    const resolveExternal: ExternalResolver = (name, entries) => externals.resolve(name, entries)
+    // bytes in memory, or a small file read whole, are decoded in place; the wire scan reads the rest, and
+    // whatever the in-place decode does not take
+    const readWhole = path !== undefined && source.length <= READ_WHOLE_MAX_BYTES && nodesMakeUp(source, READ_WHOLE_NODE_SHARE)
+    const whole = path === undefined ? (input as Uint8Array) : readWhole ? source.copy(0, source.length) : undefined
+    const decoded = (whole === undefined ? undefined : decodeInPlace(whole, resolveExternal)) ?? decodeScannedModel(scanModel(source), source.length, resolveExternal)
     if (decoded.irVersion < 1 || (decoded.opsets.size === 0 && decoded.graph.nodes.length === 0)) {
       throw new ModelgateError('E_NOT_ONNX', `${label} decodes as protobuf but is not an ONNX model (ir_version ${decoded.irVersion}, no opset imports).`, { value: decoded.irVersion, ...fileOpt })
     }
@@ -77,6 +94,18 @@ export function readOnnxModel(input: string | Uint8Array): LoadedModel {
     }
     const reason = error instanceof RangeError ? `it ends early (truncated?): ${error.message}` : (error as Error).message
     throw new ModelgateError('E_ONNX_DECODE', `Cannot decode ${label}: ${reason}.`, { ...fileOpt, cause: error })
+  }
+}
+
+/**
+ * The model decoded in place, or undefined when the scan path must read it: a model that path alone reads, or one
+ * that fails on the way (the scan path then reports the exact error).
+ */
+function decodeInPlace(bytes: Uint8Array, resolveExternal: ExternalResolver): ReturnType<typeof decodeModelDirect> {
+  try {
+    return decodeModelDirect(bytes, resolveExternal)
+  } catch {
+    return undefined
   }
 }
 

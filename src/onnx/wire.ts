@@ -72,7 +72,7 @@ const TENSOR_DATA: Readonly<Record<number, PayloadEncoding>> = {
 }
 
 /** ModelProto fields and the wire type each must have; a mismatch means the bytes are not an ONNX model. */
-const MODEL_WIRE_TYPES: Readonly<Record<number, number>> = { 1: 0, 2: 2, 3: 2, 4: 2, 5: 0, 6: 2, 7: 2, 8: 2, 14: 2, 20: 2, 25: 2 }
+export const MODEL_WIRE_TYPES: Readonly<Record<number, number>> = { 1: 0, 2: 2, 3: 2, 4: 2, 5: 0, 6: 2, 7: 2, 8: 2, 14: 2, 20: 2, 25: 2 }
 
 /** The bytes of a payload marker: "MGPL" + index (u32 LE) + index ^ 0x5a5a5a5a. */
 export const MARKER_LENGTH = 12
@@ -176,7 +176,91 @@ const MARKER_MAGIC = Uint8Array.of(0x4d, 0x47, 0x50, 0x4c)
 
 /** Scans a ModelProto in `source`. Throws {@link WireError} for malformed data. */
 export function scanModel(source: ScanSource): ScanResult {
-  const payloads: SkippedPayload[] = []
+  return scanMessage(source, 'model', 0, source.length, 0, [])
+}
+
+/**
+ * Whether the main graph's leading run of nodes makes up at least `share` of the model's bytes, from field headers
+ * alone: the ModelProto's up to its graph, then the GraphProto's nodes (a key and a length each; contents skipped).
+ * Stops as soon as the answer is known. False for anything unusual: the scan then reads the model.
+ * @param share a fraction of `source.length`
+ */
+export function nodesMakeUp(source: ScanSource, share: number): boolean {
+  const target = share * source.length
+  // the field at `pos`: its number, wire type and the end of its contents; false when malformed
+  let field = 0
+  let wireType = 0
+  let contentStart = 0
+  let fieldEnd = 0
+  const fieldAt = (pos: number, end: number): boolean => {
+    const b = source.read(pos, Math.min(20, end - pos))
+    let at = 0
+    const varint = (): number => {
+      let value = 0
+      let mul = 1
+      for (let i = 0; i < 10 && at < b.length; i++) {
+        const byte = b[at++]!
+        value += (byte & 0x7f) * mul
+        if (byte < 0x80) return value
+        mul *= 128
+      }
+      return -1
+    }
+    const key = varint()
+    if (key < 8) return false
+    field = Math.floor(key / 8)
+    wireType = key % 8
+    let length: number
+    if (wireType === 0) {
+      // the contents are the varint itself
+      const valueStart = at
+      length = varint() < 0 ? -1 : at - valueStart
+      at = valueStart
+    } else if (wireType === 1) length = 8
+    else if (wireType === 5) length = 4
+    else if (wireType === 2) length = varint()
+    else return false
+    contentStart = pos + at
+    fieldEnd = contentStart + length
+    return length >= 0 && fieldEnd <= end
+  }
+  let pos = 0
+  let graphStart = -1
+  let graphEnd = -1
+  while (pos < source.length && graphStart < 0) {
+    if (!fieldAt(pos, source.length)) return false
+    if (field === 7 && wireType === 2) {
+      graphStart = contentStart
+      graphEnd = fieldEnd
+    }
+    pos = fieldEnd
+  }
+  if (graphStart < 0) return false
+  // a GraphProto's nodes (field 1) come first as every protobuf writer orders fields, so the walk ends at the first
+  // other field (initializers are not walked: a jump each); nodes written later only make this answer no
+  let nodeBytes = 0
+  for (pos = graphStart; pos < graphEnd && nodeBytes < target;) {
+    if (!fieldAt(pos, graphEnd) || field !== 1) break
+    nodeBytes += fieldEnd - pos
+    pos = fieldEnd
+  }
+  return nodeBytes >= target
+}
+
+/** The kinds of message {@link scanMessage} reads on its own: a graph's node or initializer. */
+export type PartKind = 'node' | 'tensor'
+
+/**
+ * Scans one NodeProto or TensorProto of a model's main graph at `[start, end)` of `source`, as {@link scanModel}
+ * scans it within the model (at the same depth, so with the same limits): its structure, with each payload's
+ * marker indexing `payloads`, to which the skipped payloads are appended. Throws {@link WireError} for malformed
+ * data.
+ */
+export function scanPart(source: ScanSource, kind: PartKind, start: number, end: number, payloads: SkippedPayload[]): Uint8Array {
+  return scanMessage(source, kind, start, end, 2, payloads).structure
+}
+
+function scanMessage(source: ScanSource, kind: Kind, start: number, end: number, depth: number, payloads: SkippedPayload[]): ScanResult {
   const functionAttributeProtos: Uint8Array[][] = []
   const plan = new Plan()
   // messages whose bytes change (a payload skipped, a function attribute taken out) count as edits; a message
@@ -348,7 +432,7 @@ export function scanModel(source: ScanSource): ScanResult {
     return plan.total - totalBefore
   }
 
-  scan('model', 0, source.length, 0)
+  scan(kind, start, end, depth)
   const structure = new Uint8Array(plan.total)
   let offset = 0
   const pieces = plan.pieces
