@@ -174,9 +174,14 @@ class Engine {
       // their own inputs and weights then reads the same types (see RepeatedNodes)
       scope.set(v.name, this.sharedTypes.share(type, NO_INPUTS))
     }
-    // the main graph's initializers are read once: no cache
+    // the main graph's initializers are read once: no cache; a small float one's elements when a rule runs on it
+    // (most are a layer's bias or scale, and the rule of a repeated layer's node reads none: see inferNode)
+    const read = (t: OnnxTensor): InferredType => this.constantType(t)
     for (let i = 0; i < graph.initializers.length; i++) {
-      scope.setId(initializerIds[i]!, this.sharedTypes.share(this.constantType(graph.initializers[i]!), NO_INPUTS))
+      const t = graph.initializers[i]!
+      const id = initializerIds[i]!
+      if (hasSmallFloatElements(t)) scope.setPending(id, this.sharedTypes.share({ kind: 'tensor', dtype: t.dtype, dims: t.dims }, NO_INPUTS)!, t, read)
+      else scope.setId(id, this.sharedTypes.share(this.constantType(t), NO_INPUTS))
     }
     for (const s of graph.sparseInitializers) scope.set(s.name, { kind: 'tensor', dtype: s.values.dtype, dims: s.dims })
   }
@@ -274,11 +279,14 @@ class Engine {
     const inputs = new Array<InferredType | undefined>(inputStart[at + 1]! - first)
     // an input comes from an unknown op (or an untyped value)
     let missing = false
+    // an input is a constant whose elements are not read yet: its type without them stands for it (Scope.setPending)
+    let pending = false
     for (let i = 0; i < inputs.length; i++) {
       const id = inputIds[first + i]!
       const type = id === NO_VALUE ? undefined : scope.getId(id)
       inputs[i] = type
       if (type === undefined && id !== NO_VALUE) missing = true
+      else if (id !== NO_VALUE && scope.isPending(id)) pending = true
     }
     const domain = node.domain === 'ai.onnx' ? '' : node.domain
     const fn = this.functions.size === 0 ? undefined : this.functions.get(`${node.domain}::${node.opType}`)
@@ -291,7 +299,7 @@ class Engine {
     let keep = false
     let valueFree = false
     if (fn !== undefined) {
-      const result = this.inferFunction(fn, node, inputs)
+      const result = this.inferFunction(fn, node, pending ? withElements(scope, inputIds, first, inputs) : inputs)
       outputs = result.outputs
       cost = this.sharedCosts.share(result.cost)
       this.countedNodes++
@@ -310,16 +318,19 @@ class Engine {
         outputMask = 0
         for (let k = 0; k < outputCount; k++) if (outputIds[outputStart[at]! + k] !== NO_VALUE) outputMask |= 1 << k
       }
-      const known = outputMask < 0 ? undefined : this.repeatedNodes.find(rule, node.attributes, node.domain, node.opType, opset, outputMask, inputs)
+      // with a pending constant among the inputs, only a result that holds whatever the constants' values matches
+      const known = outputMask < 0 ? undefined : this.repeatedNodes.find(rule, node.attributes, node.domain, node.opType, opset, outputMask, inputs, pending)
       if (known !== undefined) {
         this.countedNodes++
         defineOutputs(scope, at, known.outputs)
         return { cost: known.cost, subgraphs: NO_SUBGRAPHS }
       }
+      // the rule sees pending constants with their elements (read now)
+      const ruleInputs = pending ? withElements(scope, inputIds, first, inputs) : inputs
       // a node that may repeat and reads constants runs with them watched; a run that read a value or passed a
       // constant on (or failed) is run again as it is, so that no watching proxy is kept or put in a message
-      const watched = outputMask < 0 ? undefined : this.valueWatch.watch(inputs)
-      let ctx = createOpContext(node, opset, watched ?? inputs, services)
+      const watched = outputMask < 0 ? undefined : this.valueWatch.watch(ruleInputs)
+      let ctx = createOpContext(node, opset, watched ?? ruleInputs, services)
       let ran: { outputs: readonly (InferredType | undefined)[]; cost: OpCost | undefined } | undefined
       if (watched !== undefined) {
         try {
@@ -329,7 +340,7 @@ class Engine {
         }
         if (ran !== undefined && this.valueWatch.escaped(ran.outputs)) ran = undefined
         valueFree = ran !== undefined && !this.valueWatch.read
-        if (ran === undefined) ctx = createOpContext(node, opset, inputs, services)
+        if (ran === undefined) ctx = createOpContext(node, opset, ruleInputs, services)
       }
       try {
         ran ??= runRule(rule, node, ctx)
@@ -341,7 +352,9 @@ class Engine {
       }
       subgraphs = ctx.subgraphs
       this.countedNodes++
-      keep = outputMask >= 0 && !ctx.namedAfterNode && subgraphs.length === 0
+      // a result that read a pending constant's elements (or passed it on) is not kept: the type standing for the
+      // constant stands for every constant of its dtype and dims
+      keep = outputMask >= 0 && !ctx.namedAfterNode && subgraphs.length === 0 && (!pending || valueFree)
     } else {
       const key = domain === '' ? node.opType : `${domain}::${node.opType}`
       this.unknownOps.set(key, (this.unknownOps.get(key) ?? 0) + 1)
@@ -437,6 +450,27 @@ keepHiddenClass(
       {},
     ),
 )
+
+/**
+ * True for an initializer whose elements {@link Engine.constantType} reads as its value: a float tensor of at most
+ * MAX_FLOAT_CONSTANT_VALUE_ELEMENTS elements that has a payload.
+ */
+function hasSmallFloatElements(t: OnnxTensor): boolean {
+  if (!isFloatType(t.dtype) || t.payload.kind === 'none' || t.payload.kind === 'strings') return false
+  let count = 1
+  for (let d = 0; d < t.dims.length; d++) count *= t.dims[d]!
+  return count > 0 && count <= MAX_FLOAT_CONSTANT_VALUE_ELEMENTS
+}
+
+/** A node's input types with each pending constant's elements read (see Scope.setPending). */
+function withElements(scope: Scope, inputIds: Int32Array, first: number, inputs: readonly (InferredType | undefined)[]): (InferredType | undefined)[] {
+  const out = inputs.slice()
+  for (let i = 0; i < out.length; i++) {
+    const id = inputIds[first + i]!
+    if (id !== NO_VALUE && scope.isPending(id)) out[i] = scope.withElements(id)
+  }
+  return out
+}
 
 /** A rule's outputs (their dims checked) and cost for `node`, seen through `ctx`. */
 function runRule(rule: OpRule, node: OnnxNode, ctx: NodeOpContext): { outputs: readonly (InferredType | undefined)[]; cost: OpCost | undefined } {

@@ -1,9 +1,11 @@
 /**
  * The values the nodes of a graph can read while it is inferred: the graph's own, kept by id in an array (see
- * graph-index.ts), and those of the scopes around it (an If branch reads its parent graph's values), by name.
+ * graph-index.ts), and those of the scopes around it (an If branch reads its parent graph's values), by name. A
+ * small float initializer's elements are read when first asked for (see {@link Scope.setPending}).
  */
 import { keepHiddenClass } from '../_hidden-classes.js'
 import { EMPTY_GRAPH, indexGraph, type GraphIndex } from './graph-index.js'
+import type { OnnxTensor } from '../onnx/types.js'
 import type { InferredType } from './types.js'
 
 /** A graph's inferred values by id. */
@@ -11,16 +13,27 @@ export interface ValueTable {
   readonly index: GraphIndex
   /** Ids in the order they were first defined: graph inputs, initializers, then node outputs as nodes ran. */
   readonly order: readonly number[]
-  /** Id → type; undefined when it is untyped (an unknown op's output) or not defined. */
+  /**
+   * Id → type; undefined when it is untyped (an unknown op's output) or not defined. A small float initializer's is
+   * its dtype and dims alone (its elements are read when a rule runs on it: see Scope.setPending).
+   */
   readonly types: readonly (InferredType | undefined)[]
   /** The type of value `id` (`types[id]`). */
   type(id: number): InferredType | undefined
 }
 
+/** `defined[id]`: not defined, defined, or defined as a constant whose elements are read on first ask. */
+const UNDEFINED = 0
+const DEFINED = 1
+const PENDING = 2
+
 export class Scope implements ValueTable {
   readonly order: number[] = []
   readonly types: (InferredType | undefined)[]
   private readonly defined: Uint8Array
+  /** By id, for values defined by {@link setPending}: the constant, then its type with the elements once read. */
+  private pending: (OnnxTensor | InferredType | undefined)[] | undefined
+  private readElements: ((t: OnnxTensor) => InferredType) | undefined
 
   constructor(
     readonly index: GraphIndex,
@@ -33,26 +46,57 @@ export class Scope implements ValueTable {
   /** True when `name` is defined here or in an outer scope. */
   has(name: string): boolean {
     const id = this.index.ids.get(name)
-    if (id !== undefined && this.defined[id] === 1) return true
+    if (id !== undefined && this.defined[id] !== UNDEFINED) return true
     return this.parent?.has(name) ?? false
   }
 
   /** True when value `id` of this graph is defined here (not looking at the outer scopes). */
   hasOwn(id: number): boolean {
-    return this.defined[id] === 1
+    return this.defined[id] !== UNDEFINED
   }
 
-  /** The type of `name` here, else in the outer scopes. */
+  /** The type of `name` here (a pending constant's with its elements), else in the outer scopes. */
   get(name: string): InferredType | undefined {
     const id = this.index.ids.get(name)
-    if (id !== undefined && this.defined[id] === 1) return this.types[id]
+    if (id !== undefined && this.defined[id] !== UNDEFINED) return this.withElements(id)
     return this.parent?.get(name)
   }
 
-  /** The type of value `id` of this graph, else of the same name in the outer scopes. */
+  /**
+   * The type of value `id` of this graph (for a pending constant, the type that stands for it: see
+   * {@link setPending}), else of the same name in the outer scopes.
+   */
   getId(id: number): InferredType | undefined {
-    if (this.defined[id] === 1) return this.types[id]
+    if (this.defined[id] !== UNDEFINED) return this.types[id]
     return this.parent?.get(this.index.names[id]!)
+  }
+
+  /**
+   * Defines value `id` as a constant whose elements are read when first asked for ({@link withElements}): until
+   * then `standIn`, its type without elements, stands for it where types are compared by identity.
+   * @param read the constant's type with its elements (the same function for every pending value of the scope)
+   */
+  setPending(id: number, standIn: InferredType, tensor: OnnxTensor, read: (t: OnnxTensor) => InferredType): void {
+    this.setId(id, standIn)
+    this.defined[id] = PENDING
+    this.pending ??= new Array<OnnxTensor | InferredType | undefined>(this.types.length)
+    this.pending[id] = tensor
+    this.readElements = read
+  }
+
+  /** True when value `id` is a constant whose elements are read when first asked for (see {@link setPending}). */
+  isPending(id: number): boolean {
+    return this.defined[id] === PENDING
+  }
+
+  /** The type of value `id` of this graph; a pending constant's with its elements, read now if not before. */
+  withElements(id: number): InferredType | undefined {
+    if (this.defined[id] !== PENDING) return this.types[id]
+    const p = this.pending![id]!
+    if ('kind' in p) return p
+    const type = this.readElements!(p)
+    this.pending![id] = type
+    return type
   }
 
   type(id: number): InferredType | undefined {
@@ -68,10 +112,8 @@ export class Scope implements ValueTable {
   }
 
   setId(id: number, type: InferredType | undefined): void {
-    if (this.defined[id] === 0) {
-      this.defined[id] = 1
-      this.order.push(id)
-    }
+    if (this.defined[id] === UNDEFINED) this.order.push(id)
+    this.defined[id] = DEFINED
     this.types[id] = type
   }
 
@@ -93,7 +135,7 @@ class TypedValues implements ReadonlyMap<string, InferredType> {
 
   get(name: string): InferredType | undefined {
     const id = this.scope.index.ids.get(name)
-    return id === undefined ? undefined : this.scope.type(id)
+    return id === undefined ? undefined : this.scope.withElements(id)
   }
 
   has(name: string): boolean {
@@ -103,7 +145,7 @@ class TypedValues implements ReadonlyMap<string, InferredType> {
   *entries(): MapIterator<[string, InferredType]> {
     const { order, index } = this.scope
     for (const id of order) {
-      const type = this.scope.type(id)
+      const type = this.scope.withElements(id)
       if (type !== undefined) yield [index.names[id]!, type]
     }
   }

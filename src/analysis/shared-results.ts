@@ -138,6 +138,8 @@ export class RepeatedNodes {
   /**
    * The result kept for an equal node, or undefined (then {@link keep} may keep this node's).
    * @param outputMask bit i set when output i is written (name not empty)
+   * @param onlyValueFree match only a result that holds whatever its float constants' values: set when an input is a
+   *   constant not read yet, whose type (without elements) is the one of every value of its dtype and dims
    */
   find(
     rule: object,
@@ -147,6 +149,7 @@ export class RepeatedNodes {
     opset: number,
     outputMask: number,
     inputs: readonly (InferredType | undefined)[],
+    onlyValueFree = false,
   ): RuleResult | undefined {
     this.missed = undefined
     let byAttributes = this.byRule.get(rule)
@@ -159,6 +162,7 @@ export class RepeatedNodes {
     for (let s = 0; s < seen.length; s++) {
       const known = seen[s]!
       if (known.opType !== opType || known.domain !== domain || known.opset !== opset || known.outputMask !== outputMask || known.inputs.length !== inputs.length) continue
+      if (onlyValueFree && !known.valueFree) continue
       const compared = known.valueFree ? (valueless ??= this.withoutValues(inputs)) : inputs
       let i = 0
       while (i < compared.length && known.inputs[i] === compared[i]) i++

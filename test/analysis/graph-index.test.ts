@@ -3,7 +3,7 @@
  * (src/analysis/scope.ts): what the ordering, liveness and report passes read instead of looking names up.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { ModelBuilder } from '../../fixtures/builder/index.js'
+import { GraphBuilder, ModelBuilder } from '../../fixtures/builder/index.js'
 import { analyzeModel } from '../../src/index.js'
 import { indexGraph, NO_VALUE } from '../../src/analysis/graph-index.js'
 import { topologicalOrder } from '../../src/analysis/graph-order.js'
@@ -16,6 +16,7 @@ import { readOnnxModel } from '../../src/onnx/load.js'
 import { dynamicConvMlp, nbitsBlock, qdqConvMlp, qoperatorConvMlp } from '../../fixtures/quantized/index.js'
 import { CONTROL_FLOW_SCENARIOS } from '../../fixtures/scenarios/control-flow.js'
 import type { OnnxGraph, OnnxNode } from '../../src/onnx/types.js'
+import { bigGraphBuilder } from '../bench/big-graph.js'
 
 const node = (opType: string, inputs: string[], outputs: string[]): OnnxNode => ({ name: '', opType, domain: '', inputs, outputs, attributes: new Map() })
 
@@ -362,6 +363,70 @@ describe('repeated nodes', () => {
     for (const name of outputs) b.output(name, 'float32', undefined)
     const { tensors } = inferBuilt(b)
     expect(outputs.map((name) => dimsOf(tensors, name))).toEqual([[4, 4], [4, 1], [4, 4], [4, 4], [4, 1], [4, 4]])
+  })
+
+  it('read a small float initializer\'s elements only when a rule runs on it: once for a network\'s repeated layers', () => {
+    // 20 blocks, each with a bias [8] and a scale [8, 1, 1]: 40 float initializers small enough to be read for values
+    const loaded = readOnnxModel(bigGraphBuilder(200).toBytes())
+    let floatReads = 0
+    const result = inferModel(loaded.model, (payload) => {
+      const bytes = loaded.readPayload(payload)
+      if (bytes !== undefined && bytes.length === 32) floatReads++
+      return bytes
+    })
+    // the first blocks' Conv and Mul rules read theirs (block 0's Conv reads the graph input, block 1's a Relu's
+    // output); every other block takes their results
+    expect(floatReads).toBeGreaterThan(0)
+    expect(floatReads).toBeLessThanOrEqual(4)
+    const readInInference = floatReads
+    expect(dimsOf(result.tensors, 'y')).toEqual([1, 8, 16, 16])
+    // what a caller sees of such a constant is its elements, read when asked for
+    const scale = result.tensors.get('block7.scale')
+    expect(scale).toMatchObject({ kind: 'tensor', dtype: 'float32', dims: [8, 1, 1] })
+    expect((scale as { value?: number[] }).value).toHaveLength(8)
+    expect(floatReads).toBe(readInInference + 1)
+    expect([...result.tensors.entries()].find(([name]) => name === 'block7.scale')![1]).toBe(scale)
+  })
+
+  it('never take a result computed for a value without elements when a constant not read yet stands in its place', () => {
+    // the first Resize's scales are a graph input (no elements); the second's an initializer of the same dtype and dims
+    const b = new ModelBuilder({ opset: 17 })
+    const x = b.input('x', 'float32', [1, 1, 4, 4])
+    const unknown = b.input('s', 'float32', [4])
+    const known = b.initializer('known', 'float32', [4], [1, 1, 2, 2])
+    const first = b.op('Resize', [x, '', unknown], { mode: 'nearest' }, { name: 'resize_unknown' })
+    const second = b.op('Resize', [x, '', known], { mode: 'nearest' }, { name: 'resize_known' })
+    // and the other way round: a result that read the constant's elements is not one for a value without them
+    const third = b.op('Resize', [x, '', unknown], { mode: 'nearest' }, { name: 'resize_unknown_again' })
+    // a rule that keeps its result (Mul, folding constants): first on two values without elements, then on two
+    // constants not read yet, whose types stand for them
+    const other = b.input('t', 'float32', [4])
+    const ones = b.initializer('ones', 'float32', [4], [1, 1, 1, 1])
+    b.output(b.op('Mul', [unknown, other], undefined, { name: 'mul_unknown' }), 'float32', undefined)
+    const folded = b.op('Resize', [x, '', b.op('Mul', [known, ones], undefined, { name: 'mul_known' })], { mode: 'nearest' }, { name: 'resize_folded' })
+    for (const name of [first, second, third, folded]) b.output(name, 'float32', undefined)
+    const { tensors } = inferBuilt(b)
+    expect(dimsOf(tensors, folded)).toEqual([1, 1, 8, 8])
+    expect(dimsOf(tensors, second)).toEqual([1, 1, 8, 8])
+    expect(dimsOf(tensors, first)).not.toEqual([1, 1, 8, 8])
+    expect(dimsOf(tensors, third)).not.toEqual([1, 1, 8, 8])
+    expect(dimsOf(tensors, third)).toHaveLength(4)
+  })
+
+  it('read an outer small float initializer\'s elements inside a subgraph', () => {
+    const b = new ModelBuilder({ opset: 17 })
+    b.input('x', 'float32', [1, 1, 4, 4])
+    b.input('cond', 'bool', [])
+    const scales = b.initializer('scales', 'float32', [4], [1, 1, 2, 3])
+    const thenG = new GraphBuilder('then_branch', 'then/')
+    thenG.node('Resize', ['x', '', scales], ['then_y'], { mode: 'nearest' })
+    thenG.output('then_y', 'float32', undefined)
+    const elseG = new GraphBuilder('else_branch', 'else/')
+    elseG.node('Resize', ['x', '', scales], ['else_y'], { mode: 'nearest' })
+    elseG.output('else_y', 'float32', undefined)
+    b.node('If', ['cond'], ['y'], { then_branch: thenG, else_branch: elseG }, { name: 'if' })
+    b.output('y', 'float32', undefined)
+    expect(dimsOf(inferBuilt(b).tensors, 'y')).toEqual([1, 1, 8, 12])
   })
 
   it('are never given the result of a rule that named a symbol after its node', () => {
