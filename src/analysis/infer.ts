@@ -299,7 +299,7 @@ class Engine {
     let keep = false
     let valueFree = false
     if (fn !== undefined) {
-      const result = this.inferFunction(fn, node, pending ? withElements(scope, inputIds, first, inputs) : inputs)
+      const result = this.inferFunction(fn, node, pending ? inputsWithElements(scope, inputIds, first, inputs) : inputs)
       outputs = result.outputs
       cost = this.sharedCosts.share(result.cost)
       this.countedNodes++
@@ -326,7 +326,7 @@ class Engine {
         return { cost: known.cost, subgraphs: NO_SUBGRAPHS }
       }
       // the rule sees pending constants with their elements (read now)
-      const ruleInputs = pending ? withElements(scope, inputIds, first, inputs) : inputs
+      const ruleInputs = pending ? inputsWithElements(scope, inputIds, first, inputs) : inputs
       // a node that may repeat and reads constants runs with them watched; a run that read a value or passed a
       // constant on (or failed) is run again as it is, so that no watching proxy is kept or put in a message
       const watched = outputMask < 0 ? undefined : this.valueWatch.watch(ruleInputs)
@@ -463,7 +463,7 @@ function hasSmallFloatElements(t: OnnxTensor): boolean {
 }
 
 /** A node's input types with each pending constant's elements read (see Scope.setPending). */
-function withElements(scope: Scope, inputIds: Int32Array, first: number, inputs: readonly (InferredType | undefined)[]): (InferredType | undefined)[] {
+function inputsWithElements(scope: Scope, inputIds: Int32Array, first: number, inputs: readonly (InferredType | undefined)[]): (InferredType | undefined)[] {
   const out = inputs.slice()
   for (let i = 0; i < out.length; i++) {
     const id = inputIds[first + i]!

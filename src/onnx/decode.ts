@@ -1,7 +1,8 @@
 /**
  * The one module that knows onnx-proto: decodes the structure the wire scanner copied out of a model, or a model
- * in memory read in place (see decodeModelDirect), into modelgate's plain IR (`types.ts`). onnx-proto is compiled from the ONNX 1.10 schema; fields it does not know
- * are recovered by the scanner (function attribute defaults) or documented as ignored.
+ * in memory read in place (see decodeModelDirect), into modelgate's plain IR (`types.ts`). onnx-proto is compiled
+ * from the ONNX 1.10 schema; fields it does not know are recovered by the scanner (function attribute defaults) or
+ * documented as ignored.
  */
 import onnxProto from 'onnx-proto'
 import { keepHiddenClass } from '../_hidden-classes.js'
