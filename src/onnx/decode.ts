@@ -301,7 +301,9 @@ class Converter {
   /** Encoded initializers, each decoded directly when it is a plain one, else by protobufjs. */
   private initializers(encoded: EncodedMessages): OnnxTensor[] {
     // read in place, a tensor's raw_data is where its payload lies; in the scanned structure, it is the scan's marker
-    const raw = this.direct === undefined ? (bytes: Uint8Array) => this.rawPayload(bytes) : (bytes: Uint8Array) => this.inPlacePayload(bytes)
+    const raw = this.direct === undefined
+      ? (buffer: Uint8Array, start: number, end: number) => this.rawPayload(buffer.subarray(start, end))
+      : (_: Uint8Array, start: number, end: number) => this.inPlacePayload(start, end)
     const simple = new SimpleTensorDecoder(raw, (name, entries) => this.resolveExternal(name, entries))
     return decodeEach(encoded, (bytes, start, end) => simple.decode(bytes, start, end), (bytes, start, end) => this.tensor(onnx.TensorProto.decode(this.part('tensor', bytes, start, end))))
   }
@@ -319,9 +321,9 @@ class Converter {
     return structure
   }
 
-  /** The payload of a raw_data read in place (a view of the model's bytes): where the scan would record it. */
-  private inPlacePayload(raw: Uint8Array): TensorPayload {
-    return { kind: 'file', encoding: 'raw', offset: raw.byteOffset - this.direct!.base, length: raw.length }
+  /** The payload of a raw_data read in place (at `[start, end)` of the model's buffer): where the scan would record it. */
+  private inPlacePayload(start: number, end: number): TensorPayload {
+    return { kind: 'file', encoding: 'raw', offset: start - this.direct!.base, length: end - start }
   }
 
   fn(f: onnxProto.onnx.IFunctionProto, index: number): OnnxFunction {

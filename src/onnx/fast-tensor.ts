@@ -31,12 +31,13 @@ export class SimpleTensorDecoder {
   private readonly dims: number[] = []
 
   /**
-   * @param rawPayload the payload of a tensor whose raw_data is the given bytes (in a scanned structure, the
-   *   scan's marker; read in place, the payload itself, maybe empty)
+   * @param rawPayload the payload of a tensor whose raw_data is `buffer[start, end)`, `buffer` being the whole
+   *   ArrayBuffer the tensor lies in (in a scanned structure, the scan's marker; read in place, the payload itself,
+   *   maybe empty): a range, not a view, since read in place only its offset is needed
    * @param externalPayload the payload of a tensor stored as external data, from its name and entries
    */
   constructor(
-    private readonly rawPayload: (raw: Uint8Array) => TensorPayload,
+    private readonly rawPayload: (buffer: Uint8Array, start: number, end: number) => TensorPayload,
     private readonly externalPayload: (tensorName: string, entries: ReadonlyMap<string, string>) => TensorPayload,
   ) {}
 
@@ -120,7 +121,7 @@ export class SimpleTensorDecoder {
       location === EXTERNAL
         ? this.externalPayload(name, entries ?? new Map())
         : hasRaw
-          ? this.rawPayload(r.bytes.subarray(rawStart, rawEnd))
+          ? this.rawPayload(r.bytes, rawStart, rawEnd)
           : { kind: 'none' }
     return { name, dtype: dataTypeName(dataType) ?? 'undefined', dims: dims.slice(0, dimCount), payload }
   }

@@ -174,6 +174,9 @@ keepHiddenClass(() => new Plan())
 
 const MARKER_MAGIC = Uint8Array.of(0x4d, 0x47, 0x50, 0x4c)
 
+/** Bytes {@link nodesMakeUp} reads at a time: the headers of a thousand small nodes. */
+const HEADER_CHUNK = 64 * 1024
+
 /** Scans a ModelProto in `source`. Throws {@link WireError} for malformed data. */
 export function scanModel(source: ScanSource): ScanResult {
   return scanMessage(source, 'model', 0, source.length, 0, [])
@@ -187,25 +190,38 @@ export function scanModel(source: ScanSource): ScanResult {
  */
 export function nodesMakeUp(source: ScanSource, share: number): boolean {
   const target = share * source.length
+  // headers are read from chunks of the source, one read per chunk rather than one per field (a view and a closure
+  // per node had made this walk ≈ 3.7 MB of garbage on the 50,000-node graph)
+  let chunk = source.read(0, 0)
+  let chunkStart = 0
+  // the varint at `at` in the chunk, bounded by `limit`; -1 when malformed or cut
+  let at = 0
+  let limit = 0
+  const varint = (): number => {
+    let value = 0
+    let mul = 1
+    for (let i = 0; i < 10 && at < limit; i++) {
+      const byte = chunk[at++]!
+      value += (byte & 0x7f) * mul
+      if (byte < 0x80) return value
+      mul *= 128
+    }
+    return -1
+  }
   // the field at `pos`: its number, wire type and the end of its contents; false when malformed
   let field = 0
   let wireType = 0
   let contentStart = 0
   let fieldEnd = 0
   const fieldAt = (pos: number, end: number): boolean => {
-    const b = source.read(pos, Math.min(20, end - pos))
-    let at = 0
-    const varint = (): number => {
-      let value = 0
-      let mul = 1
-      for (let i = 0; i < 10 && at < b.length; i++) {
-        const byte = b[at++]!
-        value += (byte & 0x7f) * mul
-        if (byte < 0x80) return value
-        mul *= 128
-      }
-      return -1
+    // a header is at most 20 bytes (two varints): the chunk must hold them, or reach `end`
+    const headerEnd = Math.min(pos + 20, end)
+    if (pos < chunkStart || headerEnd > chunkStart + chunk.length) {
+      chunkStart = pos
+      chunk = source.read(pos, Math.min(HEADER_CHUNK, end - pos))
     }
+    at = pos - chunkStart
+    limit = headerEnd - chunkStart
     const key = varint()
     if (key < 8) return false
     field = Math.floor(key / 8)
@@ -220,7 +236,7 @@ export function nodesMakeUp(source: ScanSource, share: number): boolean {
     else if (wireType === 5) length = 4
     else if (wireType === 2) length = varint()
     else return false
-    contentStart = pos + at
+    contentStart = chunkStart + at
     fieldEnd = contentStart + length
     return length >= 0 && fieldEnd <= end
   }

@@ -20,7 +20,7 @@ function encode(tensor: Parameters<typeof onnx.TensorProto.encode>[0]): Uint8Arr
 // external data as a payload that shows what the resolver was given (the real one checks paths: external-data.ts)
 const external = (tensorName: string, entries: ReadonlyMap<string, string>): TensorPayload => ({ kind: 'strings', values: [tensorName, ...[...entries].flat()] })
 // what decodeTensorProto does with raw_data that is not a scanner marker: the bytes, inline
-const decoder = new SimpleTensorDecoder((bytes): TensorPayload => ({ kind: 'inline', encoding: 'raw', bytes }), external)
+const decoder = new SimpleTensorDecoder((buffer, start, end): TensorPayload => ({ kind: 'inline', encoding: 'raw', bytes: buffer.subarray(start, end) }), external)
 
 describe('direct TensorProto decoder', () => {
   const handled: [string, Uint8Array][] = [
