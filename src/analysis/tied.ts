@@ -48,8 +48,9 @@ function candidateGroups(classified: readonly ClassifiedTensor[]): ClassifiedTen
   const groups = new Map<string, ClassifiedTensor[]>()
   for (const c of classified) {
     if (c.cls !== 'learnable' || c.tensor.payload.kind === 'none' || c.tensor.payload.kind === 'strings') continue
-    const dims = c.tensor.dims.length === 2 ? [...c.tensor.dims].sort((a, b) => a - b) : c.tensor.dims
-    const key = `${c.tensor.dtype}|${c.tensor.dims.length}|${dims.join(',')}`
+    const d = c.tensor.dims
+    // 2-D: the smaller dim first (a transpose shares the key), without copying and sorting the dims
+    const key = d.length === 2 ? `${c.tensor.dtype}|2|${Math.min(d[0]!, d[1]!)},${Math.max(d[0]!, d[1]!)}` : `${c.tensor.dtype}|${d.length}|${d.join(',')}`
     const list = groups.get(key)
     if (list) list.push(c)
     else groups.set(key, [c])
