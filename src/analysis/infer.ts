@@ -107,6 +107,8 @@ class Engine {
   private readonly repeatedNodes = new RepeatedNodes(this.sharedTypes)
   private readonly valueWatch = new ValueWatch()
   private readonly declared = new WeakMap<OnnxGraph, Map<string, ValueInfo>>()
+  /** Input lists by length (0 to 8), which {@link inferNode} fills for each node and copies only when it must. */
+  private readonly inputLists = Array.from({ length: 9 }, (_, n) => new Array<InferredType | undefined>(n))
   private nodeCount = 0
   private countedNodes = 0
   private blockedNodes = 0
@@ -276,7 +278,10 @@ class Engine {
     const node = graph.nodes[at]!
     const { inputStart, inputIds, outputStart, outputIds } = scope.index
     const first = inputStart[at]!
-    const inputs = new Array<InferredType | undefined>(inputStart[at + 1]! - first)
+    const inputCount = inputStart[at + 1]! - first
+    // filled in a list of this length that the next node fills again: most nodes repeat one met before (see
+    // RepeatedNodes), and that answer needs no list of their own; any other way on takes a copy first (below)
+    let inputs = inputCount < this.inputLists.length ? this.inputLists[inputCount]! : new Array<InferredType | undefined>(inputCount)
     // an input comes from an unknown op (or an untyped value)
     let missing = false
     // an input is a constant whose elements are not read yet: its type without them stands for it (Scope.setPending)
@@ -298,6 +303,8 @@ class Engine {
     // whatever the values of the constants it read (see ValueWatch)
     let keep = false
     let valueFree = false
+    // the list becomes the node's own here, unless a kept result may answer the node (the rule's way, below)
+    if (fn !== undefined || rule === undefined || missing) inputs = inputs.slice()
     if (fn !== undefined) {
       const result = this.inferFunction(fn, node, pending ? inputsWithElements(scope, inputIds, first, inputs) : inputs)
       outputs = result.outputs
@@ -325,6 +332,7 @@ class Engine {
         defineOutputs(scope, at, known.outputs)
         return { cost: known.cost, subgraphs: NO_SUBGRAPHS }
       }
+      inputs = inputs.slice()
       // the rule sees pending constants with their elements (read now)
       const ruleInputs = pending ? inputsWithElements(scope, inputIds, first, inputs) : inputs
       // a node that may repeat and reads constants runs with them watched; a run that read a value or passed a
@@ -363,7 +371,7 @@ class Engine {
     }
     const shared = new Array<InferredType | undefined>(outputStart[at + 1]! - outputStart[at]!)
     for (let k = 0; k < shared.length; k++) shared[k] = this.sharedTypes.share(outputs[k], inputs)
-    if (keep) this.repeatedNodes.keep({ outputs: shared, cost }, valueFree)
+    if (keep) this.repeatedNodes.keep({ outputs: shared, cost }, valueFree, inputs)
     defineOutputs(scope, at, shared)
     return { cost, subgraphs }
   }

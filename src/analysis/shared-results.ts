@@ -133,10 +133,10 @@ export class RepeatedNodes {
   private missedOpType = ''
   private missedOpset = 0
   private missedMask = 0
-  private missedInputs: readonly (InferredType | undefined)[] = []
 
   /**
-   * The result kept for an equal node, or undefined (then {@link keep} may keep this node's).
+   * The result kept for an equal node, or undefined (then {@link keep} may keep this node's). `inputs` is only
+   * read: a caller may pass a list it fills again for the next node.
    * @param outputMask bit i set when output i is written (name not empty)
    * @param onlyValueFree match only a result that holds whatever its float constants' values: set when an input is a
    *   constant not read yet, whose type (without elements) is the one of every value of its dtype and dims
@@ -173,7 +173,6 @@ export class RepeatedNodes {
     this.missedOpType = opType
     this.missedOpset = opset
     this.missedMask = outputMask
-    this.missedInputs = inputs
     return undefined
   }
 
@@ -181,8 +180,9 @@ export class RepeatedNodes {
    * Keeps the rule's result for the node the last {@link find} did not find (called before any other find).
    * @param valueFree true when the rule never looked at a float constant input's value (see {@link ValueWatch}):
    *   the result then stands for the same node reading other constants of the same dtypes and dims
+   * @param inputs the input types given to that find, in a list of the caller's that is kept as it is
    */
-  keep(result: RuleResult, valueFree: boolean): void {
+  keep(result: RuleResult, valueFree: boolean, inputs: readonly (InferredType | undefined)[]): void {
     const seen = this.missed
     if (seen === undefined) return
     this.missed = undefined
@@ -192,7 +192,7 @@ export class RepeatedNodes {
       opType: this.missedOpType,
       opset: this.missedOpset,
       outputMask: this.missedMask,
-      inputs: valueFree ? this.withoutValues(this.missedInputs) : this.missedInputs,
+      inputs: valueFree ? this.withoutValues(inputs) : inputs,
       valueFree,
       outputs: result.outputs,
       cost: result.cost,
