@@ -31,13 +31,6 @@ export interface InferOptions {
   readonly inputValues?: Readonly<Record<string, readonly number[] | readonly string[]>> | undefined
 }
 
-/** What inferring one node gave: its cost (undefined when no rule covers the op) and the subgraphs it ran. */
-interface NodeResult {
-  readonly cost: OpCost | undefined
-  /** The subgraphs this node ran (If branches, Loop/Scan bodies) and their costs. */
-  readonly subgraphs: readonly SubgraphCost[]
-}
-
 /** A subgraph a node ran, and its cost. */
 export interface SubgraphCost {
   readonly name: string
@@ -109,6 +102,11 @@ class Engine {
   private readonly declared = new WeakMap<OnnxGraph, Map<string, ValueInfo>>()
   /** Input lists by length (0 to 8), which {@link inferNode} fills for each node and copies only when it must. */
   private readonly inputLists = Array.from({ length: 9 }, (_, n) => new Array<InferredType | undefined>(n))
+  /**
+   * The subgraphs the latest {@link inferNode} ran (If branches, Loop/Scan bodies) and their costs: a field, not a
+   * result object per node (a node's subgraphs run before it sets this).
+   */
+  private nodeSubgraphs: readonly SubgraphCost[] = NO_SUBGRAPHS
   private nodeCount = 0
   private countedNodes = 0
   private blockedNodes = 0
@@ -260,10 +258,10 @@ class Engine {
     const flops = new DimSum()
     // an indexed loop: an iterator allocates per step until the function is optimised
     for (let k = 0; k < order.length; k++) {
-      const { cost, subgraphs } = this.inferNode(order[k]!, graph, scope, opsets, services)
+      const cost = this.inferNode(order[k]!, graph, scope, opsets, services)
       if (executed !== undefined) {
         executed.costs[k] = cost
-        if (subgraphs.length > 0) executed.subgraphs.set(k, subgraphs)
+        if (this.nodeSubgraphs.length > 0) executed.subgraphs.set(k, this.nodeSubgraphs)
       }
       if (cost) {
         macs.add(cost.macs)
@@ -273,7 +271,11 @@ class Engine {
     return { macs: macs.value(), flops: flops.value() }
   }
 
-  private inferNode(at: number, graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, services: InferenceServices): NodeResult {
+  /**
+   * Infers node `at`: defines its outputs in `scope`, sets {@link nodeSubgraphs} to the subgraphs it ran.
+   * @returns its cost, undefined when no rule covers the op
+   */
+  private inferNode(at: number, graph: OnnxGraph, scope: Scope, opsets: ReadonlyMap<string, number>, services: InferenceServices): OpCost | undefined {
     this.nodeCount++
     const node = graph.nodes[at]!
     const { inputStart, inputIds, outputStart, outputIds } = scope.index
@@ -330,7 +332,8 @@ class Engine {
       if (known !== undefined) {
         this.countedNodes++
         defineOutputs(scope, at, known.outputs)
-        return { cost: known.cost, subgraphs: NO_SUBGRAPHS }
+        this.nodeSubgraphs = NO_SUBGRAPHS
+        return known.cost
       }
       inputs = inputs.slice()
       // the rule sees pending constants with their elements (read now)
@@ -373,7 +376,8 @@ class Engine {
     for (let k = 0; k < shared.length; k++) shared[k] = this.sharedTypes.share(outputs[k], inputs)
     if (keep) this.repeatedNodes.keep({ outputs: shared, cost }, valueFree, inputs)
     defineOutputs(scope, at, shared)
-    return { cost, subgraphs }
+    this.nodeSubgraphs = subgraphs
+    return cost
   }
 
   private declaredType(graph: OnnxGraph, name: string): InferredType | undefined {
