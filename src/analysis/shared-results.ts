@@ -17,6 +17,7 @@ import type { InferredType, OpCost, TensorType } from './types.js'
 export class SharedTypes {
   private readonly byKey = new Map<string, TensorType>()
   /** The latest value-less types {@link valueless} gave. */
+  /** The latest types shared (see {@link RECENT_TYPES}). */
   private readonly recent: TensorType[] = []
   private next = 0
 
@@ -27,12 +28,18 @@ export class SharedTypes {
       const t = inputs[i]
       if (t?.kind === 'tensor' && t.value === undefined && t.strings === undefined && sameType(t, out)) return t
     }
+    const found = this.recentType(out)
+    if (found !== undefined) return found
     const key = `${out.dtype}\u0001${out.dims.join('\u0001')}`
     const known = this.byKey.get(key)
-    // the key is checked: a symbol's name may hold the separator
-    if (known !== undefined) return sameType(known, out) ? known : out
-    this.byKey.set(key, out)
-    return out
+    let type: TensorType = out
+    if (known === undefined) this.byKey.set(key, out)
+    else if (sameType(known, out)) type = known
+    // the key is checked: a symbol's name may hold the separator (such a type is not shared)
+    else return out
+    this.recent[this.next] = type
+    this.next = (this.next + 1) % RECENT_TYPES
+    return type
   }
 
   /**
@@ -40,20 +47,22 @@ export class SharedTypes {
    * a constant's value saw of it (see {@link ValueWatch}).
    */
   valueless(t: TensorType): TensorType {
-    // the latest few first: a repeated block's constants (each layer's bias and scale) come back in turn
+    return this.recentType(t) ?? (this.share({ kind: 'tensor', dtype: t.dtype, dims: t.dims }, NO_TYPES) as TensorType)
+  }
+
+  /** One of the latest types shared with `t`'s dtype and dims, found without a key. */
+  private recentType(t: TensorType): TensorType | undefined {
     for (let i = 0; i < this.recent.length; i++) if (sameType(this.recent[i]!, t)) return this.recent[i]!
-    const type = this.share({ kind: 'tensor', dtype: t.dtype, dims: t.dims }, NO_TYPES) as TensorType
-    if (type.dims !== undefined) {
-      this.recent[this.next] = type
-      this.next = (this.next + 1) % RECENT_VALUELESS
-    }
-    return type
+    return undefined
   }
 }
 keepHiddenClass(() => new SharedTypes())
 
-/** How many of the latest value-less types {@link SharedTypes.valueless} compares with before building a key. */
-const RECENT_VALUELESS = 4
+/**
+ * How many of the latest types shared {@link SharedTypes} compares with before building a key: a repeated block's
+ * constants (each layer's weight, bias and scale, bound one after another) and activations come back in turn.
+ */
+const RECENT_TYPES = 4
 
 /** No types (see SharedTypes.share). */
 const NO_TYPES: readonly (InferredType | undefined)[] = Object.freeze([])

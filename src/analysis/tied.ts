@@ -46,16 +46,35 @@ export type PayloadReader = (payload: TensorPayload) => Uint8Array | undefined
 /** Groups of learnable tensors with the same dtype and the same dims, up to a transpose for 2-D tensors. */
 function candidateGroups(classified: readonly ClassifiedTensor[]): ClassifiedTensor[][] {
   const groups = new Map<string, ClassifiedTensor[]>()
+  // the latest few tensors' groups: a repeated block's weights come back in turn, and are grouped without a key
+  const recent: { tensor: OnnxTensor; list: ClassifiedTensor[] }[] = []
+  let next = 0
   for (const c of classified) {
     if (c.cls !== 'learnable' || c.tensor.payload.kind === 'none' || c.tensor.payload.kind === 'strings') continue
+    let seen = -1
+    for (let r = 0; r < recent.length && seen < 0; r++) if (sameGroup(recent[r]!.tensor, c.tensor)) seen = r
+    if (seen >= 0) {
+      recent[seen]!.list.push(c)
+      continue
+    }
     const d = c.tensor.dims
     // 2-D: the smaller dim first (a transpose shares the key), without copying and sorting the dims
     const key = d.length === 2 ? `${c.tensor.dtype}|2|${Math.min(d[0]!, d[1]!)},${Math.max(d[0]!, d[1]!)}` : `${c.tensor.dtype}|${d.length}|${d.join(',')}`
-    const list = groups.get(key)
+    let list = groups.get(key)
     if (list) list.push(c)
-    else groups.set(key, [c])
+    else groups.set(key, (list = [c]))
+    recent[next] = { tensor: c.tensor, list }
+    next = (next + 1) % 4
   }
   return [...groups.values()].filter((g) => g.length > 1)
+}
+
+/** True when two tensors have the same dtype and the same dims (the same as candidateGroups' key, without it). */
+function sameGroup(a: OnnxTensor, b: OnnxTensor): boolean {
+  if (a.dtype !== b.dtype || a.dims.length !== b.dims.length) return false
+  if (a.dims.length === 2) return Math.min(a.dims[0]!, a.dims[1]!) === Math.min(b.dims[0]!, b.dims[1]!) && Math.max(a.dims[0]!, a.dims[1]!) === Math.max(b.dims[0]!, b.dims[1]!)
+  for (let i = 0; i < a.dims.length; i++) if (a.dims[i] !== b.dims[i]) return false
+  return true
 }
 
 /** Fixed-width encodings, whose bytes are the elements in order (transposable); varint ones are compared as is. */

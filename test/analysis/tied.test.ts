@@ -52,6 +52,26 @@ describe('tied weights (--dedupe-weights)', () => {
     }
   })
 
+  it('compares tensors of one dtype and the same dims (or, 2-D, transposed dims), in whatever order they come', async () => {
+    const g = new ModelBuilder()
+    const x = g.input('x', 'float32', [1, 4])
+    const y = g.input('y', 'float16', [1, 4])
+    const a = g.op('MatMul', [x, g.initializer('a', 'float32', [4, 4])])
+    // b right after a, with a's dims in another dtype: not a's twin
+    g.node('MatMul', [y, g.initializer('b', 'float16', [4, 4], new Uint8Array(32).fill(60))], ['b_out'])
+    const c = g.op('MatMul', [a, g.initializer('c', 'float32', [4, 4])])
+    const d = g.op('MatMul', [c, g.initializer('d', 'float32', [4, 6])])
+    const e = g.op('MatMul', [d, g.initializer('e', 'float32', [6, 4])])
+    // 3-D dims reversed are not a transpose
+    g.node('Mul', [g.op('Reshape', [e, g.initializer('shape', 'int64', [3], [1, 2, 2])]), g.initializer('f', 'float32', [2, 2, 1])], ['f_out'])
+    g.node('Mul', ['f_out', g.initializer('h', 'float32', [1, 2, 2])], ['h_out'])
+    g.output('b_out', 'float16', [1, 4])
+    g.output('h_out', 'float32', [1, 2, 2])
+    const r = await analyzeModel(g.toBytes())
+    // a ~ c (float32 [4,4]), d ~ e ([4,6] and [6,4]); b, f and h alone
+    expect(r.params.tied.candidates).toBe(4)
+  })
+
   for (const [dtype, size] of [['float16', 2], ['float64', 8]] as const) {
     it(`transposes ${size}-byte elements too (${dtype} embedding and head)`, async () => {
       // table [6,4] with element (i, j) = the byte pattern i·4 + j + 1 in every byte; head [4,6] its transpose
