@@ -67,6 +67,28 @@ describe('direct TensorProto decoder', () => {
   })
 })
 
+describe('dims lists', () => {
+  it('are shared by tensors of the same dims met in turn, and never by tensors of other dims', () => {
+    const shapes = [[8, 8, 1, 1], [8], [8, 1, 1], [8, 8, 1, 1], [8], [8, 1, 1], [8, 8, 1, 2], [], [8], [1, 8, 1, 1]]
+    const fresh = new SimpleTensorDecoder((buffer, start, end): TensorPayload => ({ kind: 'inline', encoding: 'raw', bytes: buffer.subarray(start, end) }), external)
+    const dims = shapes.map((d, i) => {
+      const bytes = encode({ name: `t${i}`, dims: d, dataType: 1 })
+      return fresh.decode(bytes, 0, bytes.length)!.dims
+    })
+    expect(dims).toEqual(shapes)
+    for (let i = 0; i < shapes.length; i++) {
+      for (let j = 0; j < i; j++) {
+        // equal dims within the latest four distinct lists share the list; other dims never do
+        if (shapes[i]!.join() !== shapes[j]!.join()) expect(dims[i]).not.toBe(dims[j])
+      }
+    }
+    expect(dims[3]).toBe(dims[0])
+    expect(dims[4]).toBe(dims[1])
+    expect(dims[5]).toBe(dims[2])
+    expect(dims[8]).toBe(dims[1])
+  })
+})
+
 describe('a model\'s initializers', () => {
   it('come out in file order with their payloads, whichever decoder read each', () => {
     const tensor = (t: Parameters<typeof onnx.TensorProto.create>[0]) => onnx.TensorProto.create(t)
