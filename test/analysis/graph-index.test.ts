@@ -66,6 +66,14 @@ describe('indexGraph', () => {
   it('knows the producer of every node output, and -1 for everything else', () => {
     expect([...index.producer]).toEqual([-1, -1, 0, 1, 1, -1, 2, -1])
   })
+
+  it('numbers more names than the graph defines when its nodes read names from outside (a subgraph\'s outer scope)', () => {
+    const body: OnnxGraph = { ...graph, name: 'body', inputs: [], initializers: [], outputs: [], nodes: [node('Sum', ['p', 'q', 'r'], ['s']), node('Neg', ['p'], ['t'])] }
+    const ix = indexGraph(body)
+    expect(ix.names).toEqual(['p', 'q', 'r', 's', 't'])
+    expect([...ix.producer]).toEqual([-1, -1, -1, 0, 1])
+    expect([...ix.inputIds]).toEqual([0, 1, 2, 0])
+  })
 })
 
 describe('Scope', () => {
