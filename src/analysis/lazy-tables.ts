@@ -76,7 +76,7 @@ export function withLazyTables(report: Omit<AnalysisReport, 'nodes' | 'tensors'>
   const { names, outputStart, outputIds } = values.index
   let types: readonly (InferredType | undefined)[] | undefined = values.types
   let rowsLeft: RowSource | undefined = rowSource
-  let order: readonly number[] | undefined = values.order
+  let order: Readonly<Int32Array> | undefined = values.order
   let rows: NodeStats[] | undefined
   let table: TensorTable | undefined
   const typeOf = (id: number): InferredType | undefined => types![id]
