@@ -92,17 +92,21 @@ export class SimpleNodeDecoder {
   private readonly outputs: string[] = []
   /** Output names of the latest nodes read from the reader's buffer. */
   private recent = new RecentOutputs()
+  /** The view the latest node was read from. */
+  private lastBytes: Uint8Array | undefined
 
   /**
    * The NodeProto at `bytes[start, end)` as the IR node, or undefined when protobufjs must decode it (see the
    * module comment).
    */
   decode(bytes: Uint8Array, start = 0, end = bytes.length): OnnxNode | undefined {
-    if (this.reader?.bytes.buffer !== bytes.buffer) {
-      this.reader = new Reader(bytes.buffer)
+    // the same view is given for every node of a graph: its buffer (a getter's call) is compared once per view
+    let r = this.reader
+    if (r === undefined || (bytes !== this.lastBytes && r.bytes.buffer !== bytes.buffer)) {
+      r = this.reader = new Reader(bytes.buffer)
       this.recent = new RecentOutputs()
     }
-    const r = this.reader
+    this.lastBytes = bytes
     r.ok = true
     r.pos = bytes.byteOffset + start
     return this.node(r, bytes.byteOffset + end)

@@ -30,6 +30,8 @@ const EXTERNAL = 1
 /** Decodes TensorProtos that lie in one buffer (the scanned structure). */
 export class SimpleTensorDecoder {
   private reader: WireReader | undefined
+  /** The view the latest tensor was read from. */
+  private lastBytes: Uint8Array | undefined
   /** The dims being read, copied out at their exact length (filled by index, never emptied). */
   private readonly dims: number[] = []
   /** The latest dims lists built (see {@link sharedDims}). */
@@ -49,8 +51,10 @@ export class SimpleTensorDecoder {
 
   /** The TensorProto at `bytes[start, end)` as the IR tensor, or undefined when protobufjs must decode it. */
   decode(bytes: Uint8Array, start: number, end: number): OnnxTensor | undefined {
-    if (this.reader?.bytes.buffer !== bytes.buffer) this.reader = new WireReader(bytes.buffer)
-    const r = this.reader
+    // the same view is given for every tensor of a graph: its buffer (a getter's call) is compared once per view
+    let r = this.reader
+    if (r === undefined || (bytes !== this.lastBytes && r.bytes.buffer !== bytes.buffer)) r = this.reader = new WireReader(bytes.buffer)
+    this.lastBytes = bytes
     r.ok = true
     r.pos = bytes.byteOffset + start
     const stop = bytes.byteOffset + end
