@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { GraphBuilder, ModelBuilder } from '../../fixtures/builder/index.js'
 import { analyzeModel } from '../../src/index.js'
-import { indexGraph, NO_VALUE } from '../../src/analysis/graph-index.js'
+import { indexGraph, NameTable, NO_VALUE } from '../../src/analysis/graph-index.js'
 import { topologicalOrder } from '../../src/analysis/graph-order.js'
 import { inferModel, type InferenceResult } from '../../src/analysis/infer.js'
 import type { Dim } from '../../src/analysis/dims.js'
@@ -65,6 +65,24 @@ describe('indexGraph', () => {
 
   it('knows the producer of every node output, and -1 for everything else', () => {
     expect([...index.producer]).toEqual([-1, -1, 0, 1, 1, -1, 2, -1])
+  })
+
+  it('numbers names in the order met and finds each again, past the size it was made for and when every name collides', () => {
+    const words = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? `n${i}` : i % 3 === 1 ? `/model/layers.${i}/MatMul_output_0` : `вес·${i}`))
+    for (const [hash, degraded] of [[undefined, false], [(): number => 7, true], [(name: string): number => name.length, true]] as const) {
+      const names: string[] = []
+      // made for 10 names, given 3,000 (each twice): grown, or (every name in one slot) handed to a Map
+      const table = new NameTable(10, names, hash)
+      expect(words.map((w) => table.id(w))).toEqual(words.map((_, i) => i))
+      expect(words.map((w) => table.id(w))).toEqual(words.map((_, i) => i))
+      expect(table.count).toBe(words.length)
+      expect(names).toEqual(words)
+      expect(words.map((w) => table.get(w))).toEqual(words.map((_, i) => i))
+      expect(table.get('n1')).toBeUndefined()
+      expect(table.get('')).toBeUndefined()
+      // a hash that spreads the names keeps the table (grown, never full); names made to collide get a Map
+      expect(table.degraded).toBe(degraded)
+    }
   })
 
   it('numbers more names than the graph defines when its nodes read names from outside (a subgraph\'s outer scope)', () => {
