@@ -16,7 +16,6 @@ import type { InferredType, OpCost, TensorType } from './types.js'
  */
 export class SharedTypes {
   private readonly byKey = new Map<string, TensorType>()
-  /** The latest value-less types {@link valueless} gave. */
   /** The latest types shared (see {@link RECENT_TYPES}). */
   private readonly recent: TensorType[] = []
   private next = 0

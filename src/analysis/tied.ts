@@ -43,6 +43,9 @@ export const NO_TIED_WEIGHTS: TiedWeights = { checked: false, candidates: 0, unr
 /** Reads a payload's bytes (undefined when they cannot be read). */
 export type PayloadReader = (payload: TensorPayload) => Uint8Array | undefined
 
+/** How many of the latest groups {@link candidateGroups} compares a tensor with before building its key. */
+const RECENT_GROUPS = 4
+
 /** Groups of learnable tensors with the same dtype and the same dims, up to a transpose for 2-D tensors. */
 function candidateGroups(classified: readonly ClassifiedTensor[]): ClassifiedTensor[][] {
   const groups = new Map<string, ClassifiedTensor[]>()
@@ -64,7 +67,7 @@ function candidateGroups(classified: readonly ClassifiedTensor[]): ClassifiedTen
     if (list) list.push(c)
     else groups.set(key, (list = [c]))
     recent[next] = { tensor: c.tensor, list }
-    next = (next + 1) % 4
+    next = (next + 1) % RECENT_GROUPS
   }
   return [...groups.values()].filter((g) => g.length > 1)
 }

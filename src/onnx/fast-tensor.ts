@@ -39,9 +39,9 @@ export class SimpleTensorDecoder {
   private nextDims = 0
 
   /**
-   * @param rawPayload the payload of a tensor whose raw_data is `buffer[start, end)`, `buffer` being the whole
+   * @param rawPayload the payload of a tensor whose raw_data is `buffer[start, end)`, `buffer` a view of the whole
    *   ArrayBuffer the tensor lies in (in a scanned structure, the scan's marker; read in place, the payload itself,
-   *   maybe empty): a range, not a view, since read in place only its offset is needed
+   *   maybe empty): a range, not a view of its own, since read in place only its offset is needed
    * @param externalPayload the payload of a tensor stored as external data, from its name and entries
    */
   constructor(
