@@ -167,11 +167,10 @@ export function indexGraph(graph: OnnxGraph): GraphIndex {
   const expected = graph.inputs.length + graph.initializers.length + graph.sparseInitializers.length + outputCount + graph.outputs.length
   const names = new Array<string>(expected)
   const ids = new NameTable(expected, names)
-  const id = (name: string): number => ids.id(name)
-  for (let i = 0; i < graph.inputs.length; i++) id(graph.inputs[i]!.name)
+  for (let i = 0; i < graph.inputs.length; i++) ids.id(graph.inputs[i]!.name)
   const initializerIds = new Int32Array(graph.initializers.length)
-  for (let i = 0; i < graph.initializers.length; i++) initializerIds[i] = id(graph.initializers[i]!.name)
-  for (let i = 0; i < graph.sparseInitializers.length; i++) id(graph.sparseInitializers[i]!.name)
+  for (let i = 0; i < graph.initializers.length; i++) initializerIds[i] = ids.id(graph.initializers[i]!.name)
+  for (let i = 0; i < graph.sparseInitializers.length; i++) ids.id(graph.sparseInitializers[i]!.name)
   const inputStart = new Int32Array(nodes.length + 1)
   const inputIds = new Int32Array(inputCount)
   const outputStart = new Int32Array(nodes.length + 1)
@@ -183,13 +182,13 @@ export function indexGraph(graph: OnnxGraph): GraphIndex {
   for (let i = 0; i < nodes.length; i++) {
     const { inputs, outputs } = nodes[i]!
     inputStart[i] = p
-    for (let k = 0; k < inputs.length; k++) inputIds[p++] = inputs[k] === '' ? NO_VALUE : id(inputs[k]!)
+    for (let k = 0; k < inputs.length; k++) inputIds[p++] = inputs[k] === '' ? NO_VALUE : ids.id(inputs[k]!)
     outputStart[i] = q
     for (let k = 0; k < outputs.length; k++) {
       const o = outputs[k]!
       if (o === '') outputIds[q++] = NO_VALUE
       else {
-        const v = id(o)
+        const v = ids.id(o)
         outputIds[q++] = v
         producer[v] = i
       }
@@ -197,7 +196,7 @@ export function indexGraph(graph: OnnxGraph): GraphIndex {
   }
   inputStart[nodes.length] = p
   outputStart[nodes.length] = q
-  for (let i = 0; i < graph.outputs.length; i++) id(graph.outputs[i]!.name)
+  for (let i = 0; i < graph.outputs.length; i++) ids.id(graph.outputs[i]!.name)
   names.length = ids.count
   return { ids, names, inputStart, inputIds, outputStart, outputIds, producer: producer.subarray(0, ids.count), initializerIds }
 }
